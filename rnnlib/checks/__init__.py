@@ -1,0 +1,16 @@
+"""Checkers for the book's exercises.
+
+Each ``check_<function>(fn)`` runs your ``fn`` on several generated inputs,
+compares it with the library's own function and, when they differ, says in plain
+words what is wrong, naming the classic mistake when it recognises one.
+On success it prints e.g. ``"rnn_cell_forward: all 6 checks passed."``.
+
+    from rnnlib.checks import check_rnn_cell_forward
+    check_rnn_cell_forward(my_rnn_cell_forward)
+
+``CheckFailed`` (an ``AssertionError``) is what a failed check raises.
+"""
+
+from ._core import CheckFailed
+
+__all__ = ["CheckFailed"]
