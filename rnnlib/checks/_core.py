@@ -197,15 +197,15 @@ def _as_outputs(result, spec):
     n = len(spec.outputs)
     wanted = ", ".join(spec.outputs)
     if result is None:
-        raise CheckFailed(f"{spec.name} returned None: did you forget the return "
+        raise CheckFailed(f"your function returned None: did you forget the return "
                           f"statement? It should return ({wanted}).")
     if n == 1:
         return (result,)
     if not isinstance(result, tuple):
-        raise CheckFailed(f"{spec.name} should return a tuple of {n} values ({wanted}); "
+        raise CheckFailed(f"your function should return a tuple of {n} values ({wanted}); "
                           f"it returned {_kind_name(result)}.")
     if len(result) != n:
-        raise CheckFailed(f"{spec.name} should return {n} values ({wanted}); "
+        raise CheckFailed(f"your function should return {n} values ({wanted}); "
                           f"it returned {len(result)}.")
     return result
 
