@@ -12,5 +12,8 @@ On success it prints e.g. ``"rnn_cell_forward: all 6 checks passed."``.
 """
 
 from ._core import CheckFailed
+from .forward import (check_lstm_cell_forward, check_lstm_forward,
+                      check_rnn_cell_forward, check_rnn_forward)
 
-__all__ = ["CheckFailed"]
+__all__ = ["CheckFailed", "check_rnn_cell_forward", "check_rnn_forward",
+           "check_lstm_cell_forward", "check_lstm_forward"]
