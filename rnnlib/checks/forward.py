@@ -178,7 +178,7 @@ def _only_wrong(field_name, others, layout):
         rest_right = all(compare(g, e, n) is None
                          for n, g, e in zip(names[:-1], got[:-1], expected[:-1]))
         if rest_right and compare(got[-1], expected[-1], field_name) is not None:
-            right = ", ".join(others)
+            right = ", ".join(others[:-1]) + " and " + others[-1]
             return (f"{right} are right, but {field_name} is not laid out as "
                     f"expected: it should be {layout}, in this order.")
         return None
