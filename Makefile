@@ -1,0 +1,40 @@
+# Two commands do everything on a fresh machine: `make book` and `make test`.
+# Both create .venv on first use and install requirements.txt and rnnlib (editable).
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+JB     := $(VENV)/bin/jupyter-book
+STAMP  := $(VENV)/.installed
+SITE   := _build/html
+
+.PHONY: book test unit notebook-tests site-tests notebooks lab bench clean
+
+book: $(STAMP)  ## build the site (warnings are errors) from the committed notebooks
+	$(JB) build -W -n --keep-going .
+	@test -f $(SITE)/index.html || { echo "no $(SITE)/index.html: the build produced nothing"; exit 1; }
+	@echo "The book is at $(CURDIR)/$(SITE)/index.html"
+
+test: $(STAMP)  ## unit tests + nbval (strict) on every chapter, then build and check the site
+	$(PY) -m pytest -n 2 --dist loadfile tests --ignore=tests/site --nbval book \
+	  --nbval-current-env -p no:cacheprovider
+	$(MAKE) --no-print-directory book
+	$(PY) -m pytest tests/site --site $(SITE) -p no:cacheprovider
+
+notebooks: $(STAMP)  ## re-execute every chapter in a fresh kernel and store its outputs
+	$(PY) scripts/execute_notebooks.py
+
+lab: $(STAMP)  ## open the chapters in JupyterLab
+	$(VENV)/bin/jupyter lab book/
+
+bench: $(STAMP)  ## time the seed API against rnnlib.fast (prints a table of ratios)
+	$(PY) benchmarks/bench_engines.py
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt -e .
+	touch $(STAMP)
+
+clean:  ## remove the built site (keeps .venv)
+	rm -rf _build
