@@ -1,0 +1,60 @@
+"""Activation functions: softmax over the class axis and a safe sigmoid.
+
+The public functions check their input; the underscored ``_softmax`` and
+``_sigmoid`` do the same maths without checks, for inner loops whose inputs
+were already checked once (the forward passes use them at every time step).
+"""
+
+import numpy as np
+
+from .validation import as_float_array
+
+
+def _softmax(z):
+    """Unchecked softmax over axis 0; ``z`` is a float array (n_y, ...)."""
+    e = np.exp(z - z.max(axis=0, keepdims=True))  # shift so the largest logit is 0
+    return e / e.sum(axis=0, keepdims=True)       # normalise each column to sum 1
+
+
+def _sigmoid(z):
+    """Unchecked sigmoid 1 / (1 + exp(-z)) that never overflows."""
+    e = np.exp(-np.abs(z))                        # exp(-|z|) is in (0, 1]: no overflow
+    return np.where(z >= 0, 1, e) / (1 + e)       # 1/(1+e^-z), or e^z/(1+e^z) if z < 0
+
+
+def softmax(z):
+    """Softmax over axis 0 (the class axis): each column becomes probabilities.
+
+    Arguments:
+    z -- logits, array of shape (n_y, m) (or (n_y,), or (n_y, m, T_x));
+         each column (index along axis 0) is one example
+
+    Returns an array of the same shape, each column summing to 1. Stable for
+    any finite logits, e.g. +/-1000: the per-column maximum is subtracted
+    before exponentiating, which leaves the result unchanged mathematically.
+    Float input keeps its dtype; integer input gives float64.
+    Raises TypeError for non-numeric input, ValueError for NaN/inf or an empty
+    class axis.
+    """
+    z = as_float_array("z", z)
+    if z.ndim == 0 or z.shape[0] == 0:
+        raise ValueError("z must have at least one class along axis 0; "
+                         f"got shape {z.shape}")
+    return _softmax(z)
+
+
+def sigmoid(z):
+    """Logistic sigmoid 1 / (1 + exp(-z)), element-wise.
+
+    Arguments:
+    z -- array of any shape (e.g. (n_a, m))
+
+    Returns an array of the same shape with values in [0, 1]. Computed from
+    exp(-|z|), which is at most 1, so large negative inputs (z = -1000) give
+    0 with no overflow and no warning. +/-inf give 0 and 1; NaN raises.
+    Float input keeps its dtype; integer input gives float64.
+    """
+    z = as_float_array("z", z, finite=False)
+    if np.isnan(z).any():
+        raise ValueError("z contains NaN values")
+    return _sigmoid(z)

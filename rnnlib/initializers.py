@@ -1,0 +1,84 @@
+"""Starting values for the parameters of the RNN and the LSTM.
+
+Choice: every weight is drawn from a normal distribution with standard
+deviation ``scale`` (0.01 by default, as in the classic course) and every
+bias starts at zero. Small weights keep tanh and the gates in their nearly
+linear range at the start and make the first softmax almost uniform, so the
+first loss of a language model is close to ln(vocabulary size) per character.
+Draws come from an explicit ``np.random.Generator``, so a seed reproduces
+them exactly; weights are drawn in the order they are listed in the result.
+"""
+
+import numbers
+
+import numpy as np
+
+
+def _check_sizes_and_rng(n_x, n_a, n_y, rng, scale):
+    """Raise TypeError/ValueError unless sizes are positive ints, rng a Generator."""
+    for name, size in (("n_x", n_x), ("n_a", n_a), ("n_y", n_y)):
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral):
+            raise TypeError(f"{name} must be an int; got {type(size).__name__}")
+        if size < 1:
+            raise ValueError(f"{name} must be at least 1; got {size}")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError("rng must be a numpy Generator, e.g. np.random.default_rng(0); "
+                        f"got {type(rng).__name__}")
+    if isinstance(scale, bool) or not isinstance(scale, numbers.Real):
+        raise TypeError(f"scale must be a number; got {type(scale).__name__}")
+    if not (np.isfinite(scale) and scale > 0):
+        raise ValueError(f"scale must be a positive finite number; got {scale}")
+
+
+def initialize_rnn_parameters(n_x, n_a, n_y, rng, scale=0.01):
+    """Random small weights and zero biases for the RNN of SPEC section 1.
+
+    Arguments:
+    n_x -- size of one input vector x<t> (e.g. the vocabulary size)
+    n_a -- number of hidden units
+    n_y -- size of one output vector y<t>
+    rng -- a ``np.random.Generator``, e.g. ``np.random.default_rng(0)``
+    scale -- standard deviation of the weights (default 0.01)
+
+    Returns a dict of float64 arrays:
+    Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1).
+    """
+    _check_sizes_and_rng(n_x, n_a, n_y, rng, scale)
+    return {
+        "Wax": rng.standard_normal((n_a, n_x)) * scale,  # input -> hidden
+        "Waa": rng.standard_normal((n_a, n_a)) * scale,  # hidden -> hidden
+        "Wya": rng.standard_normal((n_y, n_a)) * scale,  # hidden -> output
+        "ba": np.zeros((n_a, 1)),                        # hidden bias
+        "by": np.zeros((n_y, 1)),                        # output bias
+    }
+
+
+def initialize_lstm_parameters(n_x, n_a, n_y, rng, scale=0.01):
+    """Random small weights and zero biases for the LSTM of SPEC section 2.
+
+    Arguments:
+    n_x, n_a, n_y, rng, scale -- as for ``initialize_rnn_parameters``
+
+    Returns a dict of float64 arrays: Wf, Wi, Wc, Wo each (n_a, n_a + n_x)
+    (they act on concat = [a_prev; xt]), bf, bi, bc, bo each (n_a, 1),
+    Wy (n_y, n_a) and by (n_y, 1).
+
+    With zero biases every gate starts near sigmoid(0) = 0.5, so the memory
+    cell keeps about half of its content per step at first. A forget-gate
+    bias of 1 (remember more at the start) is a common alternative; set
+    ``parameters["bf"][:] = 1.0`` after this call to try it.
+    """
+    _check_sizes_and_rng(n_x, n_a, n_y, rng, scale)
+    n_concat = n_a + n_x
+    return {
+        "Wf": rng.standard_normal((n_a, n_concat)) * scale,  # forget gate
+        "bf": np.zeros((n_a, 1)),
+        "Wi": rng.standard_normal((n_a, n_concat)) * scale,  # update (input) gate
+        "bi": np.zeros((n_a, 1)),
+        "Wc": rng.standard_normal((n_a, n_concat)) * scale,  # candidate memory
+        "bc": np.zeros((n_a, 1)),
+        "Wo": rng.standard_normal((n_a, n_concat)) * scale,  # output gate
+        "bo": np.zeros((n_a, 1)),
+        "Wy": rng.standard_normal((n_y, n_a)) * scale,       # hidden -> output
+        "by": np.zeros((n_y, 1)),
+    }

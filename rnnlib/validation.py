@@ -1,0 +1,227 @@
+"""Input checks shared by every function of rnnlib.
+
+Each public function checks its inputs once, at the door, and says what is
+wrong in plain words (the argument's name, the shape it should have and why)
+instead of letting a numpy broadcasting error surface three lines deeper.
+
+Shapes are written with symbols, the same ones as in the equations:
+``("n_x", "m")`` means "n_x rows and m columns". A symbol may also be a sum
+such as ``"n_a + n_x"`` or a literal int such as ``1`` (a bias column).
+
+Helpers (all reusable by other modules):
+
+``as_float_array(name, value, ndim=None, shape=None, finite=True)``
+    Turn ``value`` into a real floating-point ndarray (ints become float64,
+    float dtypes are kept). TypeError for bool, complex, object or text data;
+    ValueError for a wrong number of dimensions or NaN/inf entries.
+``Dims()``
+    A record of the sizes met so far (``dims["n_a"] == 5``) and of the array
+    each came from, so that a message can say what a shape must match.
+``check_shape(name, array, shape, dims)``
+    Check ``array.shape`` against symbols; a symbol not yet in ``dims`` is
+    learned from this array, a known one must agree. ValueError otherwise.
+``check_parameters(parameters, required, dims=None)``
+    Check a parameter dict: every key in ``required`` (a dict ``key -> shape
+    symbols``) is present (KeyError), numeric (TypeError) and of the right
+    shape (ValueError). Returns the ``Dims`` learned from the weights, and
+    converts nothing in place.
+
+Example::
+
+    dims = check_parameters(parameters, {"Wax": ("n_a", "n_x"), "ba": ("n_a", 1)})
+    xt = as_float_array("xt", xt, shape=("n_x", "m"))
+    check_shape("xt", xt, ("n_x", "m"), dims)
+    # ValueError: xt must have shape (n_x, m) = (3, 10) to match
+    # parameters['Wax'] (5, 3); got (4, 10)
+"""
+
+import numpy as np
+
+__all__ = ["as_float_array", "Dims", "check_shape", "check_parameters",
+           "format_shape"]
+
+
+def format_shape(shape):
+    """Write a shape as text: ``("n_x", "m")`` -> ``"(n_x, m)"``, (5,) -> ``"(5,)"``."""
+    parts = [str(s) for s in shape]
+    if len(parts) == 1:
+        return f"({parts[0]},)"
+    return "(" + ", ".join(parts) + ")"
+
+
+def as_float_array(name, value, ndim=None, shape=None, finite=True):
+    """Return ``value`` as a real floating-point numpy array, or raise.
+
+    Arguments:
+    name -- the argument's name, used in messages (e.g. ``"xt"``)
+    value -- anything array-like
+    ndim -- required number of dimensions, or None for any
+    shape -- symbols of the expected shape, only used in messages,
+             e.g. ``("n_x", "m")``; its length is used when ndim is None
+    finite -- if True, NaN and +/-inf entries raise ValueError
+
+    Floating-point input keeps its dtype and is not copied; integer input
+    becomes float64. Bool, complex, object and text data raise TypeError.
+    """
+    try:
+        array = np.asarray(value)
+    except Exception as error:  # e.g. ragged nested lists
+        raise TypeError(f"{name} must be a numeric array; could not convert "
+                        f"{type(value).__name__}: {error}") from None
+    kind = array.dtype.kind
+    if kind in "iu":
+        array = array.astype(np.float64)          # ints become floats
+    elif kind != "f":
+        what = {"b": "bool", "c": "complex", "O": "Python objects",
+                "U": "text", "S": "bytes"}.get(kind, str(array.dtype))
+        raise TypeError(f"{name} must be an array of real numbers; got an array "
+                        f"of {what} (dtype {array.dtype})")
+    if ndim is None and shape is not None:
+        ndim = len(shape)
+    if ndim is not None and array.ndim != ndim:
+        expected = f" of shape {format_shape(shape)}" if shape is not None else ""
+        raise ValueError(f"{name} must be a {ndim}-D array{expected}; got a "
+                         f"{array.ndim}-D array of shape {format_shape(array.shape)}"
+                         + _column_hint(shape, array))
+    if finite and not np.isfinite(array).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return array
+
+
+def _column_hint(shape, array):
+    """Extra advice when a column vector (k, 1) was given as a flat (k,) array."""
+    if shape is not None and len(shape) == 2 and shape[1] == 1 and array.ndim == 1:
+        return (" (a bias is a column vector: use "
+                f"reshape({array.shape[0]}, 1), not a flat array)")
+    return ""
+
+
+class Dims:
+    """Sizes of the named dimensions (n_x, n_a, n_y, m, T_x) met so far.
+
+    ``dims[symbol]`` gives a size; ``dims.origin[symbol]`` says which array
+    fixed it, e.g. ``"parameters['Wax'] (5, 3)"``, for error messages.
+    """
+
+    def __init__(self):
+        self.sizes = {}
+        self.origin = {}
+
+    def __getitem__(self, symbol):
+        return self.sizes[symbol]
+
+    def __contains__(self, symbol):
+        return symbol in self.sizes
+
+    def __repr__(self):
+        return "Dims(" + ", ".join(f"{k}={v}" for k, v in self.sizes.items()) + ")"
+
+    def learn(self, symbol, size, source):
+        """Record that ``symbol`` has ``size``, as seen in ``source``."""
+        self.sizes[symbol] = size
+        self.origin[symbol] = source
+
+
+def _terms(symbol):
+    """Split ``"n_a + n_x"`` into ``["n_a", "n_x"]``; a plain symbol is one term."""
+    return [term.strip() for term in symbol.split("+")]
+
+
+def check_shape(name, array, shape, dims):
+    """Check that ``array.shape`` matches the symbols in ``shape``.
+
+    Arguments:
+    name -- the array's name for messages, e.g. ``"a_prev"``
+    array -- a numpy array (already through ``as_float_array``)
+    shape -- a tuple of symbols (``"n_a"``), sums (``"n_a + n_x"``) or ints
+    dims -- a ``Dims``; unknown symbols are learned from this array (a sum
+            may contain one unknown term), known ones must agree
+
+    Raises ValueError naming the array, the expected shape with its symbols
+    and their sizes, the arrays those sizes came from, and the actual shape.
+    """
+    if array.ndim != len(shape):
+        raise ValueError(f"{name} must be a {len(shape)}-D array of shape "
+                         f"{format_shape(shape)}; got a {array.ndim}-D array of "
+                         f"shape {format_shape(array.shape)}"
+                         + _column_hint(shape, array))
+    source = f"{name} {format_shape(array.shape)}"
+    mismatch = False
+    for symbol, size in zip(shape, array.shape):
+        if isinstance(symbol, int):
+            mismatch |= size != symbol
+            continue
+        unknown = [t for t in _terms(symbol) if t not in dims]
+        known_total = sum(dims[t] for t in _terms(symbol) if t in dims)
+        if not unknown:
+            mismatch |= size != known_total
+        elif size == 0:
+            raise ValueError(f"{name} has an empty dimension: {symbol} = 0 in shape "
+                             f"{format_shape(array.shape)}")
+        elif len(unknown) == 1 and size - known_total >= 1:
+            dims.learn(unknown[0], size - known_total, source)
+        else:
+            mismatch = True
+    if mismatch:
+        raise ValueError(f"{name} must have shape {format_shape(shape)} = "
+                         f"{_expected_sizes(shape, dims)}{_reasons(shape, dims, name)}"
+                         f"; got {format_shape(array.shape)}")
+
+
+def _expected_sizes(shape, dims):
+    """The expected shape with known sizes filled in, '?' where unknown."""
+    sizes = []
+    for symbol in shape:
+        if isinstance(symbol, int):
+            sizes.append(str(symbol))
+        elif all(t in dims for t in _terms(symbol)):
+            sizes.append(str(sum(dims[t] for t in _terms(symbol))))
+        else:
+            sizes.append("?")
+    return format_shape(sizes)
+
+
+def _reasons(shape, dims, name):
+    """' to match parameters['Wax'] (5, 3) and xt (3, 10)' for the sizes used."""
+    sources = []
+    for symbol in shape:
+        if isinstance(symbol, int):
+            continue
+        for term in _terms(symbol):
+            source = dims.origin.get(term)
+            if source and source not in sources and not source.startswith(name + " "):
+                sources.append(source)
+    return " to match " + " and ".join(sources) if sources else ""
+
+
+def check_parameters(parameters, required, dims=None):
+    """Check a parameter dict and return the sizes it fixes.
+
+    Arguments:
+    parameters -- dict mapping names such as ``"Wax"`` to arrays
+    required -- dict mapping each needed key to its shape symbols, in the
+                order they should be checked, e.g.
+                ``{"Wax": ("n_a", "n_x"), "Waa": ("n_a", "n_a"), "ba": ("n_a", 1)}``
+    dims -- an existing ``Dims`` to extend (e.g. with n_x known from xt), or None
+
+    Returns the ``Dims`` with every symbol of ``required`` learned.
+    Raises TypeError if ``parameters`` is not a dict or an entry is not a
+    numpy array of real numbers, KeyError naming a missing key, ValueError
+    naming the key, its shape and the expected one (including a bias of shape
+    (n_a,) instead of (n_a, 1)) or NaN/inf entries. Extra keys are ignored.
+    """
+    if not isinstance(parameters, dict):
+        raise TypeError("parameters must be a dict of arrays (e.g. {'Wax': ..., "
+                        f"'ba': ...}}); got {type(parameters).__name__}")
+    dims = Dims() if dims is None else dims
+    for key, shape in required.items():
+        if key not in parameters:
+            raise KeyError(f"parameters is missing {key!r} (shape "
+                           f"{format_shape(shape)}); it has keys {sorted(parameters)}")
+        name = f"parameters[{key!r}]"
+        if not isinstance(parameters[key], np.ndarray):
+            raise TypeError(f"{name} must be a numpy array; got "
+                            f"{type(parameters[key]).__name__}")
+        array = as_float_array(name, parameters[key], shape=shape)
+        check_shape(name, array, shape, dims)
+    return dims
