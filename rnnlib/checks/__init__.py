@@ -12,8 +12,12 @@ On success it prints e.g. ``"rnn_cell_forward: all 6 checks passed."``.
 """
 
 from ._core import CheckFailed
+from .backward import (check_lstm_backward, check_lstm_cell_backward,
+                       check_rnn_backward, check_rnn_cell_backward)
 from .forward import (check_lstm_cell_forward, check_lstm_forward,
                       check_rnn_cell_forward, check_rnn_forward)
 
 __all__ = ["CheckFailed", "check_rnn_cell_forward", "check_rnn_forward",
-           "check_lstm_cell_forward", "check_lstm_forward"]
+           "check_lstm_cell_forward", "check_lstm_forward",
+           "check_rnn_cell_backward", "check_rnn_backward",
+           "check_lstm_cell_backward", "check_lstm_backward"]
