@@ -1,0 +1,236 @@
+"""The LSTM, fast: same mathematics as ``rnnlib.lstm`` (SPEC 2 and 3).
+
+The four gates share one stacked weight matrix, in the order
+
+    W = [Wc; Wf; Wi; Wo]      (4 n_a, n_a + n_x)     candidate first, then
+    b = [bc; bf; bi; bo]      (4 n_a, 1)             the three sigmoid gates
+
+so that one matrix product gives every gate of a time step, the three sigmoid
+gates are one contiguous block, and in the backward pass the three gradients
+that are multiples of dc<t> are one contiguous block too.
+
+One tanh for all four gates: σ(z) = (1 + tanh(z / 2)) / 2. The forward pass
+multiplies the sigmoid rows of W and b by 1/2 once per call (exact in binary
+floating point), so a single ``np.tanh`` over the stacked (m, 4 n_a) block
+gives tanh(z_c) and tanh(z / 2) for the gates; two more calls turn the latter
+into σ. (``rnnlib.activations.sigmoid`` is the clear, checked version; this
+fused form exists only to save numpy calls, which decide the speed at small
+sizes. It never overflows either.)
+
+Inside, sequences are stored as rows (time first, one example per row): see
+``rnnlib.fast.layout``.
+"""
+
+import numpy as np
+
+from ..activations import _softmax
+from ..lstm import LSTM_PARAMETER_SHAPES
+from ..validation import as_float_array, check_parameters, check_shape
+from .layout import (common_dtype, concat_rows, gradient_rows, reshape_view,
+                     to_columns)
+from .workspace import Lease, pool
+
+__all__ = ["LSTMCaches", "lstm_forward", "lstm_backward", "GATE_ORDER"]
+
+GATE_ORDER = ("c", "f", "i", "o")   # row blocks of the stacked W and b
+
+
+class LSTMCaches:
+    """What ``lstm_backward`` needs from ``lstm_forward``.
+
+    Attributes:
+    parameters -- the parameter dict given to the forward pass (not copied)
+    x -- the input (n_x, m, T_x) as checked by the forward pass
+    HX -- (T_x + 1, m, n_a + n_x) rows: HX[t] = [a<t> | x<t+1>], a<0> = a0
+    gates -- (T_x, m, 4 n_a) rows: gates[t-1] = [c̃<t> | Γf<t> | Γi<t> | Γo<t>]
+    C -- (T_x + 1, m, n_a) rows: C[t] = c<t>, C[0] = 0
+    tanh_c -- (T_x, m, n_a) rows: tanh_c[t-1] = tanh(c<t>)
+    n_a, m, T_x -- sizes of the forward pass
+
+    The arrays belong to this object: they stay valid as long as you keep it,
+    and return to the engine's buffer pool when it is garbage-collected.
+    """
+
+    def __init__(self, parameters, x, n_a):
+        self.parameters = parameters
+        self.x = x
+        self.n_a = n_a
+        _, self.m, self.T_x = x.shape
+        self.HX = self.gates = self.C = self.tanh_c = None
+
+    def __repr__(self):
+        return (f"<rnnlib.fast LSTM caches: n_a={self.n_a}, m={self.m}, "
+                f"T_x={self.T_x}, dtype={self.HX.dtype}>")
+
+
+def _check_forward_inputs(x, a0, parameters):
+    """The seed API's checks, with its messages (rnnlib.validation)."""
+    dims = check_parameters(parameters, LSTM_PARAMETER_SHAPES)
+    x = as_float_array("x", x, shape=("n_x", "m", "T_x"))
+    check_shape("x", x, ("n_x", "m", "T_x"), dims)
+    a0 = as_float_array("a0", a0, shape=("n_a", "m"))
+    check_shape("a0", a0, ("n_a", "m"), dims)
+    return x, a0
+
+
+def stack_gates(parameters, dtype):
+    """The stacked weights W (4 n_a, n_a + n_x) and biases b (4 n_a, 1), order c, f, i, o."""
+    p = parameters
+    W = np.concatenate([p["W" + g] for g in GATE_ORDER]).astype(dtype, copy=False)
+    b = np.concatenate([p["b" + g] for g in GATE_ORDER]).astype(dtype, copy=False)
+    return W, b
+
+
+def lstm_forward(x, a0, parameters):
+    """Run the LSTM over a whole sequence (drop-in for ``rnnlib.lstm_forward``).
+
+    Arguments:
+    x -- inputs for every time step, shape (n_x, m, T_x)
+    a0 -- initial hidden state a<0>, shape (n_a, m); c<0> = 0
+    parameters -- dict with Wf, Wi, Wc, Wo (n_a, n_a + n_x) acting on
+                  [a_prev; xt], bf, bi, bc, bo (n_a, 1), Wy (n_y, n_a), by (n_y, 1)
+
+    Returns:
+    a -- hidden states a<1> ... a<T_x>, shape (n_a, m, T_x)
+    y -- predictions ŷ<1> ... ŷ<T_x>, shape (n_y, m, T_x)
+    c -- memory cells c<1> ... c<T_x>, shape (n_a, m, T_x)
+    caches -- an ``LSTMCaches``, for ``rnnlib.fast.lstm_backward``
+
+    ``a``, ``y`` and ``c`` are new arrays owned by the caller. The dtype is the
+    one numpy gives to all inputs together (float32 in, float32 out).
+    """
+    x, a0 = _check_forward_inputs(x, a0, parameters)
+    p = parameters
+    n_x, m, T_x = x.shape
+    n_a = a0.shape[0]
+    dtype = common_dtype(x, a0, *(p[k] for k in LSTM_PARAMETER_SHAPES))
+    caches = LSTMCaches(p, x, n_a)
+    HX = caches.HX = concat_rows(x, a0, dtype, caches)   # HX[t] = [a<t> | x<t+1>]
+    G = caches.gates = pool.empty((T_x, m, 4 * n_a), dtype, caches)
+    C = caches.C = pool.empty((T_x + 1, m, n_a), dtype, caches)
+    TC = caches.tanh_c = pool.empty((T_x, m, n_a), dtype, caches)
+    C[0] = 0                                             # the memory starts empty
+
+    # Stacked weights with the sigmoid rows halved: tanh then gives tanh(z/2).
+    W, b = stack_gates(p, dtype)
+    half = np.ones((4 * n_a, 1), dtype)
+    half[n_a:] = 0.5
+    WaT = np.ascontiguousarray((W[:, :n_a] * half).T)    # (n_a, 4 n_a)
+    WxT = (W[:, n_a:] * half).T                          # (n_x, 4 n_a)
+
+    # Input projections of all steps in one product, into the gate buffer.
+    G2 = reshape_view(G, (T_x * m, 4 * n_a))             # (T_x m, 4 n_a)
+    np.matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x), WxT, out=G2)
+    G2 += (b * half).T
+
+    # Per step, views of the buffers: z<t> and its blocks, c, tanh(c), a.
+    z = list(G)                                          # (m, 4 n_a) each
+    sig = list(G[:, :, n_a:])                            # Γf | Γi | Γo block
+    cc, f, i, o = (list(G[:, :, k * n_a:(k + 1) * n_a]) for k in range(4))
+    c = list(C)
+    tc = list(TC)
+    a = list(HX[:, :, :n_a])                             # a[t] = a<t>, a[0] = a0
+    recurrent = np.empty((m, 4 * n_a), dtype)            # a<t-1> Wa^T
+    ic = np.empty((m, n_a), dtype)                       # Γi * c̃
+    for t in range(T_x):
+        np.dot(a[t], WaT, out=recurrent)                 # the only serial product
+        np.add(z[t], recurrent, out=z[t])                # all four pre-activations
+        np.tanh(z[t], out=z[t])                          # c̃ and tanh(z/2) of gates
+        np.multiply(sig[t], 0.5, out=sig[t])
+        np.add(sig[t], 0.5, out=sig[t])                  # Γf, Γi, Γo = σ(z)
+        np.multiply(f[t], c[t], out=c[t + 1])            # Γf * c<t-1>
+        np.multiply(i[t], cc[t], out=ic)                 # Γi * c̃
+        np.add(c[t + 1], ic, out=c[t + 1])               # c<t>
+        np.tanh(c[t + 1], out=tc[t])                     # tanh(c<t>)
+        np.multiply(o[t], tc[t], out=a[t + 1])           # a<t> = Γo * tanh(c<t>)
+
+    a_out = to_columns(HX[1:, :, :n_a])                  # (n_a, m, T_x), new array
+    c_out = to_columns(C[1:])                            # (n_a, m, T_x), new array
+    logits = p["Wy"] @ a_out.reshape(n_a, m * T_x) + p["by"]   # all steps at once
+    y = _softmax(logits).reshape(-1, m, T_x).astype(dtype, copy=False)
+    return a_out, y, c_out, caches
+
+
+def lstm_backward(da, caches):
+    """Backpropagation through time (drop-in for ``rnnlib.lstm_backward``).
+
+    Arguments:
+    da -- upstream gradient of the hidden states, shape (n_a, m, T_x); a
+          shorter T_x back-propagates through the first T_x steps only
+    caches -- the ``LSTMCaches`` returned by ``rnnlib.fast.lstm_forward``
+
+    Returns a dict of new arrays: dx (n_x, m, T_x), da0 (n_a, m), and
+    dWf, dWi, dWc, dWo (n_a, n_a + n_x), dbf, dbi, dbc, dbo (n_a, 1).
+    """
+    if not isinstance(caches, LSTMCaches):
+        raise TypeError("caches must be the fourth value returned by "
+                        "rnnlib.fast.lstm_forward; got "
+                        f"{type(caches).__name__} (caches of the seed API's "
+                        "lstm_forward go to rnnlib.lstm_backward)")
+    n_a, m = caches.n_a, caches.m
+    with Lease() as lease:
+        da_rows, dtype = gradient_rows(da, caches, lease)   # (T_x, m, n_a)
+        T_x = da_rows.shape[0]
+        HX = caches.HX[:T_x + 1]
+        G = caches.gates[:T_x]
+        cc, f, i, o = (G[:, :, k * n_a:(k + 1) * n_a] for k in range(4))
+        c_prev, tc = caches.C[:T_x], caches.tanh_c[:T_x]
+
+        # Gate derivatives of every step, before the loop. With g = the total
+        # gradient into a<t> and dc = the total gradient into c<t>:
+        #   dc        = dc_next + g * Γo (1 - tanh(c)^2)     -> k_c = Γo (1 - tanh^2)
+        #   dz_o      = g * tanh(c) Γo (1 - Γo)               -> k_o
+        #   [dc_prev, dz_c, dz_f, dz_i] = dc * [Γf, Γi (1 - c̃^2),
+        #                                  c_prev Γf (1 - Γf), c̃ Γi (1 - Γi)]  -> k_dc
+        k_c = pool.empty((T_x, m, n_a), dtype, lease)
+        k_o = pool.empty((T_x, m, n_a), dtype, lease)
+        k_dc = pool.empty((T_x, m, 4, n_a), dtype, lease)
+        np.square(tc, out=k_c)
+        np.subtract(1, k_c, out=k_c)
+        np.multiply(k_c, o, out=k_c)                         # Γo (1 - tanh(c)^2)
+        np.subtract(1, o, out=k_o)
+        np.multiply(k_o, o, out=k_o)
+        np.multiply(k_o, tc, out=k_o)                        # tanh(c) Γo (1 - Γo)
+        np.copyto(k_dc[:, :, 0], f)                          # dc_prev = dc Γf
+        np.square(cc, out=k_dc[:, :, 1])
+        np.subtract(1, k_dc[:, :, 1], out=k_dc[:, :, 1])
+        np.multiply(k_dc[:, :, 1], i, out=k_dc[:, :, 1])     # Γi (1 - c̃^2)
+        np.subtract(1, f, out=k_dc[:, :, 2])
+        np.multiply(k_dc[:, :, 2], f, out=k_dc[:, :, 2])
+        np.multiply(k_dc[:, :, 2], c_prev, out=k_dc[:, :, 2])  # c_prev Γf (1 - Γf)
+        np.subtract(1, i, out=k_dc[:, :, 3])
+        np.multiply(k_dc[:, :, 3], i, out=k_dc[:, :, 3])
+        np.multiply(k_dc[:, :, 3], cc, out=k_dc[:, :, 3])      # c̃ Γi (1 - Γi)
+
+        # out[t] = [dc_prev | dz_c | dz_f | dz_i | dz_o]: the last four blocks
+        # are dz<t> in the stacked gate order, and dc_prev is carried to t-1.
+        out = pool.empty((T_x, m, 5, n_a), dtype, lease)
+        dz = reshape_view(out[:, :, 1:], (T_x, m, 4 * n_a))  # dz[t] = out[t, :, 1:]
+        W, _ = stack_gates(caches.parameters, dtype)
+        Wa = np.ascontiguousarray(W[:, :n_a])                # (4 n_a, n_a)
+        g = np.empty((m, n_a), dtype)                        # total gradient into a<t>
+        dc = np.empty((m, n_a), dtype)                       # total gradient into c<t>
+        da_next = np.zeros((m, n_a), dtype)                  # from step t+1
+        dc_next = np.zeros((m, n_a), dtype)
+        for t in reversed(range(T_x)):
+            np.add(da_rows[t], da_next, out=g)
+            np.multiply(g, k_c[t], out=dc)
+            np.add(dc, dc_next, out=dc)
+            np.multiply(k_dc[t], dc[:, None, :], out=out[t, :, :4])  # dc_prev, dz_c/f/i
+            np.multiply(g, k_o[t], out=out[t, :, 4])          # dz_o
+            np.dot(dz[t], Wa, out=da_next)                    # into a<t-1>
+            dc_next = out[t, :, 0]                            # into c<t-1>
+
+        # Every step at once: dW = sum_t dz<t> [a<t-1>; x<t>]^T, one product.
+        dz_all = dz.reshape(T_x * m, 4 * n_a)                # (T_x m, 4 n_a)
+        dW = dz_all.T @ HX[:T_x].reshape(T_x * m, -1)        # (4 n_a, n_a + n_x)
+        db = dz_all.sum(axis=0).reshape(4 * n_a, 1)
+        dx_rows = (dz_all @ W[:, n_a:]).reshape(T_x, m, -1)  # (T_x, m, n_x)
+        gradients = {"dx": to_columns(dx_rows),
+                     "da0": np.ascontiguousarray(da_next.T)}
+        for k, gate in enumerate(GATE_ORDER):
+            rows = slice(k * n_a, (k + 1) * n_a)
+            gradients["dW" + gate] = dW[rows]                # contiguous row blocks
+            gradients["db" + gate] = db[rows]
+    return {key: gradients[key] for key in
+            ("dx", "da0", "dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")}

@@ -1,0 +1,160 @@
+"""The basic RNN, fast: same mathematics as ``rnnlib.rnn`` (SPEC 1 and 3).
+
+    a<t> = tanh(Waa a<t-1> + Wax x<t> + ba)
+    ŷ<t> = softmax(Wya a<t> + by)
+
+What makes it fast (each step is measured in the chapter "Making recurrent
+networks fast"):
+
+* the input projections ``Wax x<t> + ba`` of every step are one matrix product
+  before the loop; only ``Waa a<t-1>`` must wait for the previous step;
+* the loop body is three numpy calls writing into preallocated arrays (``out=``);
+* the output layer and softmax run once on all steps after the loop;
+* backward: ``1 - a<t>**2`` for every step is computed before the loop, the loop
+  only carries the gradient back through ``Waa``, and the weight gradients and
+  ``dx`` are single matrix products after it.
+
+Inside, sequences are stored as rows (time first, one example per row): see
+``rnnlib.fast.layout``.
+"""
+
+import numpy as np
+
+from ..activations import _softmax
+from ..rnn import RNN_PARAMETER_SHAPES
+from ..validation import as_float_array, check_parameters, check_shape
+from .layout import (common_dtype, concat_rows, gradient_rows, reshape_view,
+                     to_columns)
+from .workspace import Lease, pool
+
+__all__ = ["RNNCaches", "rnn_forward", "rnn_backward"]
+
+
+class RNNCaches:
+    """What ``rnn_backward`` needs from ``rnn_forward``.
+
+    Attributes:
+    parameters -- the parameter dict given to the forward pass (not copied)
+    x -- the input (n_x, m, T_x) as checked by the forward pass
+    HX -- (T_x + 1, m, n_a + n_x) rows: HX[t] = [a<t> | x<t+1>], a<0> = a0
+    n_a, m, T_x -- sizes of the forward pass
+
+    The arrays belong to this object: they stay valid as long as you keep it,
+    and return to the engine's buffer pool when it is garbage-collected.
+    """
+
+    def __init__(self, parameters, x, n_a):
+        self.parameters = parameters
+        self.x = x
+        self.n_a = n_a
+        _, self.m, self.T_x = x.shape
+        self.HX = None
+
+    def __repr__(self):
+        return (f"<rnnlib.fast RNN caches: n_a={self.n_a}, m={self.m}, "
+                f"T_x={self.T_x}, dtype={self.HX.dtype}>")
+
+
+def _check_forward_inputs(x, a0, parameters):
+    """The seed API's checks, with its messages (rnnlib.validation)."""
+    dims = check_parameters(parameters, RNN_PARAMETER_SHAPES)
+    x = as_float_array("x", x, shape=("n_x", "m", "T_x"))
+    check_shape("x", x, ("n_x", "m", "T_x"), dims)
+    a0 = as_float_array("a0", a0, shape=("n_a", "m"))
+    check_shape("a0", a0, ("n_a", "m"), dims)
+    return x, a0
+
+
+def rnn_forward(x, a0, parameters):
+    """Run the RNN over a whole sequence (drop-in for ``rnnlib.rnn_forward``).
+
+    Arguments:
+    x -- inputs for every time step, shape (n_x, m, T_x)
+    a0 -- initial hidden state a<0>, shape (n_a, m)
+    parameters -- dict with Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a),
+                  ba (n_a, 1), by (n_y, 1)
+
+    Returns:
+    a -- hidden states a<1> ... a<T_x>, shape (n_a, m, T_x)
+    y_pred -- predictions ŷ<1> ... ŷ<T_x>, shape (n_y, m, T_x)
+    caches -- an ``RNNCaches``, for ``rnnlib.fast.rnn_backward``
+
+    ``a`` and ``y_pred`` are new arrays owned by the caller. The dtype is the
+    one numpy gives to all inputs together (float32 in, float32 out).
+    """
+    x, a0 = _check_forward_inputs(x, a0, parameters)
+    p = parameters
+    n_x, m, T_x = x.shape
+    n_a = a0.shape[0]
+    dtype = common_dtype(x, a0, *(p[k] for k in RNN_PARAMETER_SHAPES))
+    caches = RNNCaches(p, x, n_a)
+    HX = caches.HX = concat_rows(x, a0, dtype, caches)   # HX[t] = [a<t> | x<t+1>]
+
+    # Input projections of all steps in one product, written where the
+    # hidden states will go: HX[t+1, :, :n_a] = x<t+1> Wax^T + ba^T.
+    Z = reshape_view(HX[1:, :, :n_a], (T_x * m, n_a))    # (T_x m, n_a)
+    np.matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x), p["Wax"].T.astype(dtype, copy=False),
+              out=Z)
+    Z += p["ba"].T
+
+    WaaT = np.ascontiguousarray(p["Waa"].T, dtype=dtype)  # contiguous: faster np.dot
+    a_prevs = list(HX[:T_x, :, :n_a])                     # a<t-1> as (m, n_a) views
+    zs = list(HX[1:, :, :n_a])                            # where a<t> goes
+    recurrent = np.empty((m, n_a), dtype)                 # a<t-1> Waa^T
+    for a_prev, z in zip(a_prevs, zs):
+        np.dot(a_prev, WaaT, out=recurrent)               # the only serial product
+        np.add(z, recurrent, out=z)                       # full pre-activation
+        np.tanh(z, out=z)                                 # a<t>, in place
+
+    a = to_columns(HX[1:, :, :n_a])                       # (n_a, m, T_x), new array
+    logits = p["Wya"] @ a.reshape(n_a, m * T_x) + p["by"]  # all steps at once
+    y_pred = _softmax(logits).reshape(-1, m, T_x)         # (n_y, m, T_x)
+    return a, y_pred.astype(dtype, copy=False), caches
+
+
+def rnn_backward(da, caches):
+    """Backpropagation through time (drop-in for ``rnnlib.rnn_backward``).
+
+    Arguments:
+    da -- upstream gradient of the hidden states, shape (n_a, m, T_x); a
+          shorter T_x back-propagates through the first T_x steps only
+    caches -- the ``RNNCaches`` returned by ``rnnlib.fast.rnn_forward``
+
+    Returns a dict of new arrays: dx (n_x, m, T_x), da0 (n_a, m),
+    dWax (n_a, n_x), dWaa (n_a, n_a), dba (n_a, 1).
+    """
+    if not isinstance(caches, RNNCaches):
+        raise TypeError("caches must be the third value returned by "
+                        "rnnlib.fast.rnn_forward; got "
+                        f"{type(caches).__name__} (caches of the seed API's "
+                        "rnn_forward go to rnnlib.rnn_backward)")
+    p, n_a, m = caches.parameters, caches.n_a, caches.m
+    with Lease() as lease:
+        dz, dtype = gradient_rows(da, caches, lease)     # starts as da, rows
+        T_x = dz.shape[0]
+        HX = caches.HX[:T_x + 1]
+        # tanh'(.) = 1 - a<t>**2 for every step, before the loop
+        dtanh = pool.empty((T_x, m, n_a), dtype, lease)
+        np.square(HX[1:, :, :n_a], out=dtanh)
+        np.subtract(1, dtanh, out=dtanh)
+
+        Waa = p["Waa"].astype(dtype, copy=False)
+        da_next = np.zeros((m, n_a), dtype)              # gradient from step t+1
+        for dz_t, dtanh_t in zip(dz[::-1], dtanh[::-1]):
+            np.add(dz_t, da_next, out=dz_t)              # total gradient into a<t>
+            np.multiply(dz_t, dtanh_t, out=dz_t)         # through tanh: dz<t>
+            np.dot(dz_t, Waa, out=da_next)               # into a<t-1>: Waa^T dz<t>
+
+        # Every step at once: dW = sum_t dz<t> [a<t-1>; x<t>]^T, one product.
+        dz_all = dz.reshape(T_x * m, n_a)                # (T_x m, n_a)
+        concat_all = HX[:T_x].reshape(T_x * m, -1)       # (T_x m, n_a + n_x)
+        dW = dz_all.T @ concat_all                       # (n_a, n_a + n_x)
+        dx_rows = (dz_all @ p["Wax"].astype(dtype, copy=False)).reshape(T_x, m, -1)
+        gradients = {
+            "dx": to_columns(dx_rows),                   # (n_x, m, T_x)
+            "da0": np.ascontiguousarray(da_next.T),      # (n_a, m)
+            "dWax": np.ascontiguousarray(dW[:, n_a:]),   # (n_a, n_x)
+            "dWaa": np.ascontiguousarray(dW[:, :n_a]),   # (n_a, n_a)
+            "dba": dz_all.sum(axis=0).reshape(n_a, 1),   # (n_a, 1)
+        }
+    return gradients
