@@ -1,0 +1,148 @@
+"""Backpropagation through time for the LSTM (SPEC section 3).
+
+Going back through one step, with da_next and dc_next the gradients of the
+loss with respect to a<t> and c<t> (concat = [a<t-1>; x<t>]):
+
+    dc  = dc_next + da_next * Γo * (1 - tanh(c<t>)**2)    all that reaches c<t>
+    dΓo = da_next * tanh(c<t>) * Γo (1 - Γo)
+    dc̃  = dc * Γi * (1 - c̃**2)
+    dΓi = dc * c̃ * Γi (1 - Γi)
+    dΓf = dc * c<t-1> * Γf (1 - Γf)
+    dW* = dΓ* concat.T,  db* = dΓ* summed over the examples
+    [da_prev; dxt] = Wf.T dΓf + Wi.T dΓi + Wc.T dc̃ + Wo.T dΓo
+    dc_prev = dc * Γf
+
+Here dΓ* is the gradient at the input of the gate's sigmoid (or tanh). In
+code Γf, Γi, c̃, Γo are ft, it, cct, ot and their gradients dft, dit, dcct, dot.
+The output layer (Wy, by) is not part of these functions.
+Columns are examples: da_next, dc_next are (n_a, m); a whole da is (n_a, m, T_x).
+"""
+
+import numpy as np
+
+from .rnn_backward import (_check_da_steps, _check_finite, _check_sequence_caches,
+                           _describe)
+from .validation import as_float_array, check_parameters, check_shape
+
+# The parameters the backward step reads, in symbols.
+_BACKWARD_SHAPES = {key: ("n_a", "n_a + n_x") for key in ("Wf", "Wi", "Wc", "Wo")}
+_CACHE_FIELDS = ("a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt")
+_GATE_KEYS = (("Wf", "bf"), ("Wi", "bi"), ("Wc", "bc"), ("Wo", "bo"))
+
+
+def _check_lstm_cache(cache, name="cache"):
+    """Check one step cache of lstm_cell_forward; return its Dims."""
+    if not isinstance(cache, tuple) or len(cache) != 10:
+        if isinstance(cache, tuple) and len(cache) == 4:
+            raise TypeError(f"{name} has 4 entries, like an RNN cache; the LSTM needs "
+                            "the cache of lstm_cell_forward: (a_next, c_next, a_prev, "
+                            "c_prev, ft, it, cct, ot, xt, parameters)")
+        raise TypeError(f"{name} must be the tuple (a_next, c_next, a_prev, c_prev, "
+                        "ft, it, cct, ot, xt, parameters) returned by "
+                        f"lstm_cell_forward; got {_describe(cache)}")
+    dims = check_parameters(cache[9], _BACKWARD_SHAPES)
+    for field, value in zip(_CACHE_FIELDS, cache[:9]):
+        shape = ("n_x", "m") if field == "xt" else ("n_a", "m")
+        label = f"{field} in {name}"
+        check_shape(label, as_float_array(label, value, shape=shape), shape, dims)
+    return dims
+
+
+def _lstm_cell_backward_step(da_next, dc_next, cache):
+    """One backward step without input checks (callers check once per sequence)."""
+    (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
+    p = parameters
+    n_a = a_next.shape[0]
+    concat = np.concatenate((a_prev, xt), axis=0)      # [a_prev; xt], (n_a + n_x, m)
+    tanh_c = np.tanh(c_next)
+    dc = dc_next + da_next * ot * (1 - tanh_c ** 2)    # via c_next and a = Γo tanh(c)
+    dot = da_next * tanh_c * ot * (1 - ot)             # output gate, through its σ
+    dcct = dc * it * (1 - cct ** 2)                    # candidate, through its tanh
+    dit = dc * cct * it * (1 - it)                     # update gate, through its σ
+    dft = dc * c_prev * ft * (1 - ft)                  # forget gate, through its σ
+    dconcat = (p["Wf"].T @ dft + p["Wi"].T @ dit       # every gate read concat:
+               + p["Wc"].T @ dcct + p["Wo"].T @ dot)   # gradients add (n_a + n_x, m)
+    gradients = {
+        "dxt": dconcat[n_a:],                          # bottom rows: the input
+        "da_prev": dconcat[:n_a],                      # top rows: the previous state
+        "dc_prev": dc * ft,                            # memory kept through Γf
+    }
+    for (W, b), dgate in zip(_GATE_KEYS, (dft, dit, dcct, dot)):
+        gradients["d" + W] = dgate @ concat.T          # gate weights (n_a, n_a + n_x)
+        gradients["d" + b] = dgate.sum(axis=1, keepdims=True)  # bias: sum over examples
+    return gradients
+
+
+def lstm_cell_backward(da_next, dc_next, cache):
+    """Backward pass through one LSTM step.
+
+    Arguments:
+    da_next -- gradient of the loss with respect to a_next, shape (n_a, m)
+    dc_next -- gradient of the loss with respect to c_next, shape (n_a, m)
+    cache -- (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters),
+             as returned by lstm_cell_forward
+
+    Returns a dict of gradients:
+    dxt (n_x, m), da_prev (n_a, m), dc_prev (n_a, m),
+    dWf, dWi, dWc, dWo (n_a, n_a + n_x) and dbf, dbi, dbc, dbo (n_a, 1),
+    in the order dxt, da_prev, dc_prev, dWf, dbf, dWi, dbi, dWc, dbc, dWo, dbo.
+
+    Raises TypeError for a cache of the wrong kind, ValueError for gradients
+    whose shape does not match the cache or that hold NaN/inf.
+    """
+    dims = _check_lstm_cache(cache)
+    da_next = as_float_array("da_next", da_next, shape=("n_a", "m"))
+    check_shape("da_next", da_next, ("n_a", "m"), dims)
+    dc_next = as_float_array("dc_next", dc_next, shape=("n_a", "m"))
+    check_shape("dc_next", dc_next, ("n_a", "m"), dims)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
+        gradients = _lstm_cell_backward_step(da_next, dc_next, cache)
+    _check_finite(gradients, "lstm_cell_backward")
+    return gradients
+
+
+def lstm_backward(da, caches):
+    """Backpropagation through time over a whole LSTM sequence.
+
+    Arguments:
+    da -- gradient of the loss with respect to the hidden states, shape
+          (n_a, m, T_x). T_x is taken from da, so a shorter da
+          back-propagates through the first T_x steps only.
+    caches -- (list_of_step_caches, x), as returned by lstm_forward
+
+    Returns a dict of gradients:
+    dx (n_x, m, T_x), da0 (n_a, m), dWf, dWi, dWc, dWo (n_a, n_a + n_x),
+    dbf, dbi, dbc, dbo (n_a, 1).
+
+    Both da_prev and dc_prev are carried from step t to step t-1: a<t-1> and
+    c<t-1> both feed step t, so the loss reaches them through it. (A widely
+    copied version forgets to carry them and gets every gradient but the
+    last step's wrong.) The memory cell starts at zeros and nothing is
+    learned for it, so no dc0 is returned.
+    """
+    step_caches = _check_sequence_caches(caches, "lstm_forward", 10)
+    dims = _check_lstm_cache(step_caches[0], "caches[0][0]")
+    da = as_float_array("da", da, shape=("n_a", "m", "T_x"))
+    check_shape("da", da, ("n_a", "m", "T_x"), dims)
+    _check_da_steps(da, step_caches, "lstm_forward")
+    n_a, m, T_x = da.shape
+    n_x = dims["n_x"]
+    gradients = {"dx": np.zeros((n_x, m, T_x)), "da0": None}
+    for W, b in _GATE_KEYS:
+        gradients["d" + W] = np.zeros((n_a, n_a + n_x))
+        gradients["d" + b] = np.zeros((n_a, 1))
+    da_prevt = np.zeros((n_a, m))                      # nothing comes after step T_x
+    dc_prevt = np.zeros((n_a, m))
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
+        for t in reversed(range(T_x)):
+            step = _lstm_cell_backward_step(da[:, :, t] + da_prevt, dc_prevt,
+                                            step_caches[t])
+            gradients["dx"][:, :, t] = step["dxt"]     # each x<t> is used once
+            for W, b in _GATE_KEYS:                    # weights are shared by all
+                gradients["d" + W] += step["d" + W]    # steps: their gradients add
+                gradients["d" + b] += step["d" + b]
+            da_prevt = step["da_prev"]                 # both carried to step t-1
+            dc_prevt = step["dc_prev"]
+    gradients["da0"] = da_prevt
+    _check_finite(gradients, "lstm_backward")
+    return gradients
