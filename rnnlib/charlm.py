@@ -1,0 +1,341 @@
+"""A character-level language model of names that generalises: train, evaluate, sample.
+
+Where the classic loop (``rnnlib.classic``) takes one name per SGD step,
+``train`` takes minibatches of names, padded to a common length, with a mask
+so that padding adds nothing to the loss; it uses Adam (Kingma and Ba, 2015)
+or Adagrad, clips the gradients' global norm (Pascanu et al., 2013) and stops
+early when the loss on a validation split of its names stops improving.
+
+A batch of m names, T = (longest name) + 1 steps, columns are names:
+
+    x      (27, m, T)   one-hot inputs; x<1> = 0, x<t+1> = character t
+    Y      (m, T)       target indices: the characters, then '\\n' (index 0)
+    mask   (m, T)       1 where a name has a target, 0 on padding
+    loss = sum of mask * (-log ŷ<t>[Y<t>]) / sum of mask   (nats per character)
+
+Every name starts from a<0> = 0. ``evaluate`` reports the same quantity on
+names the model never saw: every character of each name is predicted, and so
+is the end token after it. The parameter dicts are those of the seed API
+(SPEC sections 1 and 2), so a trained model works with every function of rnnlib.
+"""
+
+import dataclasses
+import sys
+import time
+
+import numpy as np
+
+from .clipping import clip_by_global_norm
+from .initializers import initialize_lstm_parameters, initialize_rnn_parameters
+from .lstm import LSTM_PARAMETER_SHAPES, _lstm_cell_step
+from .rnn import RNN_PARAMETER_SHAPES, _rnn_cell_step
+from .validation import check_parameters
+from .vocab import VOCAB_SIZE, decode, encode, split_names
+
+try:  # the fast engine, a drop-in replacement of the seed API
+    from .fast import lstm_backward, lstm_forward, rnn_backward, rnn_forward
+except ImportError:  # pragma: no cover - before rnnlib.fast exists
+    from .lstm import lstm_forward
+    from .lstm_backward import lstm_backward
+    from .rnn import rnn_forward
+    from .rnn_backward import rnn_backward
+
+__all__ = ["TrainConfig", "train", "evaluate", "next_char_probabilities",
+           "sample_names", "save", "load"]
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainConfig:
+    """Settings of ``train``; the defaults reach the chapter's targets."""
+    n_a: int = 64                  # hidden units (size of a<t>, and of c<t> for the LSTM)
+    batch_size: int = 32           # names per minibatch
+    optimizer: str = "adam"        # "adam" (Kingma and Ba, 2015) or "adagrad"
+    learning_rate: float = 0.01    # step size of the optimiser
+    beta1: float = 0.9             # Adam: decay of the running mean of gradients
+    beta2: float = 0.999           # Adam: decay of the running mean of squared gradients
+    eps: float = 1e-8              # Adam/Adagrad: keeps the division finite
+    max_norm: float = 5.0          # clip the global gradient norm to this (Pascanu et al.)
+    max_epochs: int = 60           # upper bound on passes over the training names
+    patience: int = 5              # stop after this many epochs without a better validation loss
+    valid_fraction: float = 0.1    # share of the given names held out for early stopping
+    init_scale: float = 0.1        # standard deviation of the initial weights
+    forget_bias: float = 1.0       # LSTM only: initial bf, so the cell remembers at first
+    seed: int = 0                  # seeds the split, the initial weights and the batch order
+
+
+def _cell_of(parameters, cell=None):
+    """'rnn' or 'lstm', from the parameter names; checks ``cell`` if given."""
+    found = "lstm" if "Wf" in parameters else "rnn" if "Wax" in parameters else None
+    if found is None:
+        raise KeyError("parameters hold neither RNN (Wax, ...) nor LSTM (Wf, ...) weights; "
+                       f"keys are {sorted(parameters)}")
+    if cell is not None and cell != found:
+        raise ValueError(f"cell={cell!r} but the parameters are those of an {found.upper()}")
+    return found
+
+
+def _check_cell(cell):
+    if cell not in ("rnn", "lstm"):
+        raise ValueError(f"cell must be 'rnn' or 'lstm'; got {cell!r}")
+
+
+def _batch(names):
+    """One-hot inputs x (27, m, T), targets Y (m, T) and mask (m, T) for a list of names."""
+    encoded = [encode(name) for name in names]
+    m, T = len(encoded), max(len(e) for e in encoded) + 1
+    x = np.zeros((VOCAB_SIZE, m, T))
+    Y = np.zeros((m, T), dtype=np.intp)             # padding targets: index 0, masked out
+    mask = np.zeros((m, T))
+    for i, indices in enumerate(encoded):
+        L = len(indices)
+        x[indices, i, np.arange(1, L + 1)] = 1      # x<t+1> = character t; x<1> = 0
+        Y[i, :L] = indices                          # predict each character...
+        mask[i, :L + 1] = 1                         # ...and the end token after it
+    return x, Y, mask
+
+
+def _forward(parameters, cell, x):
+    """Run the model from a<0> = 0; returns (a, y_hat, caches)."""
+    a0 = np.zeros((_n_a(parameters), x.shape[1]))
+    if cell == "rnn":
+        return rnn_forward(x, a0, parameters)
+    a, y_hat, _, caches = lstm_forward(x, a0, parameters)
+    return a, y_hat, caches
+
+
+def _n_a(parameters):
+    return parameters["Waa"].shape[0] if "Waa" in parameters else parameters["Wf"].shape[0]
+
+
+def _nll_sum(y_hat, Y, mask):
+    """Sum of -log ŷ<t>[Y<t>] over unmasked positions."""
+    m, T = Y.shape
+    p = y_hat[Y, np.arange(m)[:, None], np.arange(T)[None, :]]   # (m, T)
+    return float(-np.sum(np.log(p[mask > 0])))
+
+
+def _loss_and_gradients(parameters, cell, x, Y, mask):
+    """Mean NLL per character of a batch and its gradients (keys 'd' + name)."""
+    a, y_hat, caches = _forward(parameters, cell, x)     # a (n_a, m, T), y_hat (27, m, T)
+    m, T = Y.shape
+    n_chars = mask.sum()
+    loss = _nll_sum(y_hat, Y, mask) / n_chars
+    dz = y_hat.copy()
+    dz[Y, np.arange(m)[:, None], np.arange(T)[None, :]] -= 1    # ŷ - y at every step
+    dz *= mask / n_chars                                 # padding contributes nothing
+    out = "Wya" if cell == "rnn" else "Wy"
+    gradients = {
+        "d" + out: np.einsum("ymt,amt->ya", dz, a),      # sum over m, t of dz a.T
+        "dby": dz.sum(axis=(1, 2))[:, None],
+    }
+    da = np.einsum("ya,ymt->amt", parameters[out], dz)   # da<t> = W.T dz<t>, (n_a, m, T)
+    backward = rnn_backward if cell == "rnn" else lstm_backward
+    grads = backward(da, caches)
+    for name in parameters:
+        if "d" + name in grads:
+            gradients["d" + name] = grads["d" + name]
+    return loss, gradients
+
+
+class _Optimizer:
+    """Adam or Adagrad on a dict of parameters (updated in place)."""
+
+    def __init__(self, parameters, config):
+        self.config = config
+        self.step = 0
+        self.m = {k: np.zeros_like(v) for k, v in parameters.items()}   # first moment / unused
+        self.v = {k: np.zeros_like(v) for k, v in parameters.items()}   # second moment / sum of g^2
+
+    def update(self, parameters, gradients):
+        c = self.config
+        self.step += 1
+        for k in parameters:
+            g = gradients["d" + k]
+            if c.optimizer == "adam":
+                self.m[k] = c.beta1 * self.m[k] + (1 - c.beta1) * g
+                self.v[k] = c.beta2 * self.v[k] + (1 - c.beta2) * g * g
+                m_hat = self.m[k] / (1 - c.beta1 ** self.step)    # bias-corrected means
+                v_hat = self.v[k] / (1 - c.beta2 ** self.step)
+                parameters[k] -= c.learning_rate * m_hat / (np.sqrt(v_hat) + c.eps)
+            else:
+                self.v[k] += g * g
+                parameters[k] -= c.learning_rate * g / (np.sqrt(self.v[k]) + c.eps)
+
+
+def _interactive():
+    """True in a terminal or a Jupyter kernel."""
+    return sys.stderr.isatty() or "ipykernel" in sys.modules
+
+
+def train(names, cell="rnn", config=None, progress=None, history=None, **settings):
+    """Train an RNN or LSTM language model on names; return its parameters.
+
+    Arguments:
+    names -- list of lower-case names (a-z only); ``config.valid_fraction``
+             of them are held out (``split_names`` with ``config.seed``) for
+             early stopping, the rest are trained on
+    cell -- "rnn" (parameters Wax, Waa, Wya, ba, by) or "lstm" (Wf, bf, ...,
+            Wy, by), as in SPEC sections 1 and 2
+    config -- a ``TrainConfig``; ``settings`` override its fields, e.g.
+              ``train(names, "lstm", n_a=32)``
+    progress -- show a progress line on stderr: True, False, or None to show
+                it only when interactive (a terminal or a notebook kernel)
+    history -- a list to which one dict per epoch is appended:
+               epoch, train_nll and valid_nll (nats/char), seconds
+
+    Returns the parameters with the best validation loss. The result depends
+    only on the names, the settings and the machine's arithmetic: the same
+    seed gives the same parameters, bit for bit, on the same machine.
+    """
+    _check_cell(cell)
+    config = dataclasses.replace(config or TrainConfig(), **settings)
+    if config.optimizer not in ("adam", "adagrad"):
+        raise ValueError(f"optimizer must be 'adam' or 'adagrad'; got {config.optimizer!r}")
+    show = _interactive() if progress is None else bool(progress)
+    fit_names, valid_names = split_names(list(names), config.valid_fraction, config.seed)
+    rng = np.random.default_rng(config.seed)
+    init = initialize_rnn_parameters if cell == "rnn" else initialize_lstm_parameters
+    parameters = init(VOCAB_SIZE, config.n_a, VOCAB_SIZE, rng, scale=config.init_scale)
+    if cell == "lstm":
+        parameters["bf"][:] = config.forget_bias
+    optimizer = _Optimizer(parameters, config)
+    valid_batch = _batch(valid_names)
+    best, best_nll, waited = None, np.inf, 0
+    start = time.perf_counter()
+    for epoch in range(1, config.max_epochs + 1):
+        order = rng.permutation(len(fit_names))
+        total, count = 0.0, 0.0
+        for first in range(0, len(order), config.batch_size):
+            x, Y, mask = _batch([fit_names[i] for i in order[first:first + config.batch_size]])
+            loss, gradients = _loss_and_gradients(parameters, cell, x, Y, mask)
+            gradients, _ = clip_by_global_norm(gradients, config.max_norm)
+            optimizer.update(parameters, gradients)
+            total += loss * mask.sum()
+            count += mask.sum()
+        valid_nll = _evaluate_batch(parameters, cell, *valid_batch)
+        if history is not None:
+            history.append({"epoch": epoch, "train_nll": total / count,
+                            "valid_nll": valid_nll,
+                            "seconds": time.perf_counter() - start})
+        if show:
+            print(f"\r{cell} epoch {epoch}/{config.max_epochs}: train {total / count:.4f}, "
+                  f"valid {valid_nll:.4f} nats/char", end="", file=sys.stderr, flush=True)
+        if valid_nll < best_nll:
+            best, best_nll, waited = {k: v.copy() for k, v in parameters.items()}, valid_nll, 0
+        else:
+            waited += 1
+            if waited >= config.patience:
+                break
+    if show:
+        print(file=sys.stderr, flush=True)
+    return best
+
+
+def _evaluate_batch(parameters, cell, x, Y, mask):
+    _, y_hat, _ = _forward(parameters, cell, x)
+    return _nll_sum(y_hat, Y, mask) / mask.sum()
+
+
+def evaluate(parameters, names, cell=None):
+    """Negative log-likelihood per character, in nats, of ``names``.
+
+    Every character of every name is predicted, and so is the end token
+    after it (a name of length L counts L + 1 predictions); each name starts
+    from a<0> = 0 with the zero vector as first input. ``cell`` ("rnn" or
+    "lstm") is read from the parameter names when None.
+    """
+    cell = _cell_of(parameters, cell)
+    check_parameters(parameters, RNN_PARAMETER_SHAPES if cell == "rnn" else LSTM_PARAMETER_SHAPES)
+    names = list(names)
+    if not names:
+        raise ValueError("names must not be empty")
+    total, count = 0.0, 0.0
+    for first in range(0, len(names), 256):                 # bounded memory
+        x, Y, mask = _batch(names[first:first + 256])
+        _, y_hat, _ = _forward(parameters, cell, x)
+        total += _nll_sum(y_hat, Y, mask)
+        count += mask.sum()
+    return total / count
+
+
+def _step(parameters, cell, xt, state):
+    """One unchecked step of the seed's cell from state (a, c); returns (ŷ, state)."""
+    a_prev, c_prev = state
+    if cell == "rnn":
+        a, y_hat, _ = _rnn_cell_step(xt, a_prev, parameters)
+        return y_hat, (a, None)
+    a, c, y_hat, _ = _lstm_cell_step(xt, a_prev, c_prev, parameters)
+    return y_hat, (a, c)
+
+
+def _with_temperature(parameters, cell, temperature):
+    """Parameters whose softmax is softmax(logits / temperature): output layer divided by it."""
+    out = "Wya" if cell == "rnn" else "Wy"
+    return dict(parameters, **{out: parameters[out] / temperature,
+                               "by": parameters["by"] / temperature})
+
+
+def next_char_probabilities(parameters, prefix, cell=None):
+    """P(next character | the name so far is ``prefix``) as a (27,) array.
+
+    ``next_char_probabilities(p, "tyrannosaurus")[0]`` is the probability
+    that the name ends there (index 0 is '\\n').
+    """
+    cell = _cell_of(parameters, cell)
+    n_a = _n_a(parameters)
+    state = (np.zeros((n_a, 1)), np.zeros((n_a, 1)))
+    xt = np.zeros((VOCAB_SIZE, 1))
+    for ix in [None] + encode(prefix):
+        if ix is not None:
+            xt = np.zeros((VOCAB_SIZE, 1))
+            xt[ix] = 1
+        y_hat, state = _step(parameters, cell, xt, state)
+    return y_hat[:, 0]
+
+
+def sample_names(parameters, n, rng, temperature=1.0, cell=None, max_length=50):
+    """Sample ``n`` names at once, each from x<1> = 0 and a<0> = 0.
+
+    Arguments:
+    parameters -- a trained RNN or LSTM parameter dict
+    n -- how many names
+    rng -- an ``np.random.Generator`` (or an int seed)
+    temperature -- > 0; characters are drawn from softmax(logits / temperature)
+    cell -- "rnn" or "lstm", or None to read it from the parameters
+    max_length -- a name is cut after this many characters
+
+    Returns a list of ``n`` strings (without the end token).
+    """
+    cell = _cell_of(parameters, cell)
+    if not (np.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"temperature must be a finite number > 0; got {temperature}")
+    rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    n_a = _n_a(parameters)
+    state = (np.zeros((n_a, n)), np.zeros((n_a, n)))
+    xt = np.zeros((VOCAB_SIZE, n))
+    chars = np.zeros((n, max_length), dtype=np.intp)
+    alive = np.ones(n, dtype=bool)
+    scaled = _with_temperature(parameters, cell, temperature)
+    for t in range(max_length):
+        p, state = _step(scaled, cell, xt, state)               # (27, n)
+        u = rng.random(n)
+        idx = np.minimum((np.cumsum(p, axis=0) < u).sum(axis=0), VOCAB_SIZE - 1)  # inverse CDF
+        idx[~alive] = 0
+        chars[:, t] = idx
+        alive &= idx != 0
+        if not alive.any():
+            break
+        xt = np.zeros((VOCAB_SIZE, n))
+        xt[idx, np.arange(n)] = 1
+    return [decode([int(c) for c in row]).split("\n")[0] for row in chars]
+
+
+def save(path, parameters):
+    """Save a parameter dict to a ``.npz`` file (exact: names, shapes, dtypes, values)."""
+    np.savez(path, **parameters)
+
+
+def load(path):
+    """Load a parameter dict saved by ``save``."""
+    with np.load(path) as data:
+        return {name: data[name].copy() for name in data.files}

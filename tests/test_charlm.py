@@ -1,0 +1,140 @@
+"""Tests for rnnlib.charlm: masked minibatch training, evaluation, sampling, save/load."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from rnnlib import charlm, gradcheck
+from rnnlib.classic import _loss_and_gradients as classic_loss
+from rnnlib.initializers import initialize_lstm_parameters, initialize_rnn_parameters
+from rnnlib.vocab import char_to_ix, make_example
+
+NAMES = ["tyrannosaurus", "allosaurus", "rex", "troodon", "minmi", "iguanodon",
+         "stegosaurus", "diplodocus", "velociraptor", "triceratops", "apatosaurus",
+         "brachiosaurus", "ankylosaurus", "spinosaurus", "baryonyx", "coelophysis",
+         "oviraptor", "gallimimus", "herrerasaurus", "plateosaurus", "protoceratops",
+         "carnotaurus", "microraptor", "maiasaura", "eoraptor", "giganotosaurus"]
+FAST = dict(n_a=8, batch_size=8, max_epochs=3)
+
+
+def parameters_for(cell, seed=0, n_a=5, scale=0.5):
+    init = initialize_rnn_parameters if cell == "rnn" else initialize_lstm_parameters
+    return init(27, n_a, 27, np.random.default_rng(seed), scale=scale)
+
+
+def test_evaluate_of_a_uniform_model_is_log_27():
+    parameters = {k: np.zeros_like(v) for k, v in parameters_for("lstm").items()}
+    assert charlm.evaluate(parameters, NAMES) == pytest.approx(np.log(27), rel=1e-12)
+
+
+def test_evaluate_counts_every_character_and_the_end_token():
+    parameters = parameters_for("rnn")
+    total = sum(classic_loss(*make_example(name), np.zeros((5, 1)), parameters)[0]
+                for name in NAMES)
+    n_predictions = sum(len(name) + 1 for name in NAMES)
+    assert charlm.evaluate(parameters, NAMES, "rnn") == pytest.approx(
+        total / n_predictions, rel=1e-10)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_masked_batch_gradients_match_finite_differences(cell):
+    parameters = parameters_for(cell, n_a=3)
+    x, Y, mask = charlm._batch(["ab", "rex", "z"])            # padding in two columns
+    _, gradients = charlm._loss_and_gradients(parameters, cell, x, Y, mask)
+    assert sorted(gradients) == sorted("d" + k for k in parameters)
+    report = gradcheck.gradient_check(
+        lambda: charlm._loss_and_gradients(parameters, cell, x, Y, mask)[0],
+        parameters, gradients)
+    assert report.passed, report.details()
+
+
+def test_padding_does_not_change_the_loss():
+    parameters = parameters_for("lstm")
+    alone = charlm._loss_and_gradients(parameters, "lstm", *charlm._batch(["rex"]))[0]
+    x, Y, mask = charlm._batch(["rex", "tyrannosaurus"])
+    x, Y, mask = x[:, :1], Y[:1], mask[:1]                 # rex, padded to 14 steps
+    padded = charlm._loss_and_gradients(parameters, "lstm", x, Y, mask)[0]
+    assert padded == pytest.approx(alone, rel=1e-12)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_train_learns_and_is_deterministic(cell):
+    history = []
+    first = charlm.train(NAMES, cell, progress=False, history=history, **FAST)
+    second = charlm.train(NAMES, cell, progress=False, **FAST)
+    assert sorted(first) == sorted(parameters_for(cell))
+    for k in first:
+        assert np.array_equal(first[k], second[k])
+    assert [h["epoch"] for h in history] == [1, 2, 3]
+    assert history[-1]["train_nll"] < history[0]["train_nll"]
+    assert charlm.evaluate(first, NAMES, cell) < np.log(27)
+    other = charlm.train(NAMES, cell, progress=False, seed=1, **FAST)
+    assert not np.array_equal(first["by"], other["by"])
+
+
+def test_train_shows_progress_only_when_asked(capsys):
+    charlm.train(NAMES, "rnn", progress=False, **dict(FAST, max_epochs=1))
+    assert capsys.readouterr().err == ""
+    charlm.train(NAMES, "rnn", progress=True, **dict(FAST, max_epochs=1))
+    assert "rnn epoch 1/1" in capsys.readouterr().err
+
+
+def test_train_rejects_bad_settings():
+    with pytest.raises(ValueError, match="cell must be 'rnn' or 'lstm'"):
+        charlm.train(NAMES, "gru")
+    with pytest.raises(ValueError, match="optimizer"):
+        charlm.train(NAMES, "rnn", optimizer="sgd")
+    with pytest.raises(TypeError):
+        charlm.train(NAMES, "rnn", hidden_units=8)            # not a TrainConfig field
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        charlm.TrainConfig().n_a = 3                          # settings are frozen
+
+
+def test_adagrad_also_trains():
+    parameters = charlm.train(NAMES, "rnn", progress=False, optimizer="adagrad",
+                              learning_rate=0.1, **FAST)
+    assert charlm.evaluate(parameters, NAMES) < np.log(27)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_save_load_round_trip_loses_nothing(tmp_path, cell):
+    parameters = parameters_for(cell)
+    parameters["by"] = parameters["by"].astype(np.float32)   # dtypes survive too
+    path = tmp_path / "model.npz"
+    charlm.save(path, parameters)
+    loaded = charlm.load(path)
+    assert sorted(loaded) == sorted(parameters)
+    for k in parameters:
+        assert loaded[k].dtype == parameters[k].dtype
+        assert np.array_equal(loaded[k], parameters[k])
+    assert charlm.evaluate(loaded, NAMES) == charlm.evaluate(parameters, NAMES)
+
+
+def test_evaluate_checks_cell_against_parameters():
+    with pytest.raises(ValueError, match="parameters are those of an RNN"):
+        charlm.evaluate(parameters_for("rnn"), NAMES, "lstm")
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_sample_names_and_next_char_probabilities(cell):
+    parameters = parameters_for(cell, scale=1.0)
+    names = charlm.sample_names(parameters, 20, np.random.default_rng(0))
+    assert len(names) == 20 and all(isinstance(n, str) and "\n" not in n for n in names)
+    assert all(len(n) <= 50 for n in names)
+    assert charlm.sample_names(parameters, 20, 0) == names
+    p = charlm.next_char_probabilities(parameters, "rex")
+    assert p.shape == (27,) and p.sum() == pytest.approx(1)
+    with pytest.raises(ValueError, match="temperature"):
+        charlm.sample_names(parameters, 2, 0, temperature=0)
+
+
+def test_sample_names_matches_next_char_probabilities_at_low_temperature():
+    rng = np.random.default_rng(5)
+    parameters = {k: rng.standard_normal(v.shape) for k, v in parameters_for("lstm").items()}
+    name = charlm.sample_names(parameters, 1, 0, temperature=1e-3, max_length=8)[0]
+    prefix = ""
+    for ch in name:                                            # greedy: always the argmax
+        p = charlm.next_char_probabilities(parameters, prefix)
+        assert np.argmax(p) == char_to_ix[ch]
+        prefix += ch
