@@ -19,7 +19,6 @@ from .validation import as_float_array, check_parameters, check_shape
 
 # The parameters the backward step reads, in symbols.
 _BACKWARD_SHAPES = {"Wax": ("n_a", "n_x"), "Waa": ("n_a", "n_a")}
-_CACHE_FIELDS = ("a_next", "a_prev", "xt", "parameters")
 
 
 def _check_rnn_cache(cache, name="cache"):

@@ -96,7 +96,8 @@ def test_cell_equations_written_out():
     np.testing.assert_allclose(c_next, expected_c, rtol=1e-13)
     np.testing.assert_allclose(a_next, ot * np.tanh(expected_c), rtol=1e-13)
     logits = p["Wy"] @ a_next + p["by"]
-    np.testing.assert_allclose(yt_pred, np.exp(logits) / np.exp(logits).sum(0), rtol=1e-13)
+    expected_y = np.exp(logits) / np.exp(logits).sum(0)
+    np.testing.assert_allclose(yt_pred, expected_y, rtol=1e-13)
 
 
 @settings(max_examples=10, deadline=None)
@@ -110,7 +111,8 @@ def test_batch_equals_columns_one_by_one(m, T_x, seed):
     for j in range(m):
         column = lstm_forward(x[:, j:j + 1, :], a0[:, j:j + 1], p)[:3]
         for whole, alone in zip(outputs, column):
-            np.testing.assert_allclose(whole[:, j:j + 1, :], alone, rtol=1e-12, atol=1e-14)
+            np.testing.assert_allclose(whole[:, j:j + 1, :], alone,
+                                       rtol=1e-12, atol=1e-14)
 
 
 def test_forward_uses_a0():
@@ -144,7 +146,8 @@ N_X, N_A, N_Y, M, T_X = 3, 5, 2, 4, 6
 def good_inputs():
     rng = np.random.default_rng(0)
     return dict(xt=rng.standard_normal((N_X, M)), x=rng.standard_normal((N_X, M, T_X)),
-                a_prev=rng.standard_normal((N_A, M)), c_prev=rng.standard_normal((N_A, M)),
+                a_prev=rng.standard_normal((N_A, M)),
+                c_prev=rng.standard_normal((N_A, M)),
                 a0=rng.standard_normal((N_A, M)),
                 parameters=lstm_parameters(rng, N_X, N_A, N_Y))
 
@@ -166,7 +169,8 @@ BAD_CELL_CASES = [
     ("c_prev_batch", dict(c_prev=np.ones((N_A, M + 1))), ValueError,
      ["c_prev must have shape (n_a, m) = (5, 4)", "got (5, 5)"]),
     ("c_prev_1d", dict(c_prev=np.ones(N_A)), ValueError, ["c_prev", "2-D"]),
-    ("c_prev_nan", dict(c_prev=np.full((N_A, M), np.nan)), ValueError, ["c_prev", "NaN"]),
+    ("c_prev_nan", dict(c_prev=np.full((N_A, M), np.nan)), ValueError,
+     ["c_prev", "NaN"]),
     ("xt_object", dict(xt=np.ones((N_X, M), dtype=object)), TypeError, ["xt"]),
     ("missing_bo", dict(parameters=with_parameter("bo", None)), KeyError, ["'bo'"]),
     ("flat_bf", dict(parameters=with_parameter("bf", np.zeros(N_A))), ValueError,
@@ -185,18 +189,23 @@ BAD_CELL_CASES = [
 def test_cell_bad_inputs(case, change, error, words):
     args = dict(good_inputs(), **change)
     with pytest.raises(error) as info:
-        lstm_cell_forward(args["xt"], args["a_prev"], args["c_prev"], args["parameters"])
+        lstm_cell_forward(args["xt"], args["a_prev"], args["c_prev"],
+                          args["parameters"])
     for word in words:
         assert word in str(info.value), (word, str(info.value))
 
 
 BAD_SEQUENCE_CASES = [
-    ("x_2d", dict(x=np.ones((N_X, M))), ValueError, ["x must be a 3-D", "(n_x, m, T_x)"]),
-    ("x_n_x", dict(x=np.ones((2, M, T_X))), ValueError, ["x must have shape", "got (2, 4, 6)"]),
-    ("a0_batch", dict(a0=np.ones((N_A, 1))), ValueError, ["a0 must have shape (n_a, m) = (5, 4)"]),
+    ("x_2d", dict(x=np.ones((N_X, M))), ValueError,
+     ["x must be a 3-D", "(n_x, m, T_x)"]),
+    ("x_n_x", dict(x=np.ones((2, M, T_X))), ValueError,
+     ["x must have shape", "got (2, 4, 6)"]),
+    ("a0_batch", dict(a0=np.ones((N_A, 1))), ValueError,
+     ["a0 must have shape (n_a, m) = (5, 4)"]),
     ("a0_inf", dict(a0=np.full((N_A, M), -np.inf)), ValueError, ["a0", "infinite"]),
     ("missing_Wy", dict(parameters=with_parameter("Wy", None)), KeyError, ["'Wy'"]),
-    ("rnn_parameters", dict(parameters={"Wax": np.ones((N_A, N_X))}), KeyError, ["'Wf'"]),
+    ("rnn_parameters", dict(parameters={"Wax": np.ones((N_A, N_X))}), KeyError,
+     ["'Wf'"]),
 ]
 
 

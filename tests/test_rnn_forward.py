@@ -18,8 +18,10 @@ def hand_parameters():
 
 
 def test_cell_by_hand():
-    # column 0: x = 0, a_prev = 0      -> z = ln 2              -> tanh = (2 - 1/2)/(2 + 1/2) = 0.6
-    # column 1: x = ln 3, a_prev = -2 ln 2 -> z = -ln2 + ln3 + ln2 = ln 3 -> tanh = (3 - 1/3)/(3 + 1/3) = 0.8
+    # column 0: x = 0, a_prev = 0 -> z = 0.5*0 + 0 + ln 2 = ln 2
+    #           tanh(ln 2) = (2 - 1/2) / (2 + 1/2) = 0.6
+    # column 1: x = ln 3, a_prev = -2 ln 2 -> z = -ln 2 + ln 3 + ln 2 = ln 3
+    #           tanh(ln 3) = (3 - 1/3) / (3 + 1/3) = 0.8
     xt = np.array([[0.0, LN3]])
     a_prev = np.array([[0.0, -2 * LN2]])
     a_next, yt_pred, cache = rnn_cell_forward(xt, a_prev, hand_parameters())
@@ -53,7 +55,8 @@ def test_classic_course_draw_order_is_consistent():
     a_next, yt_pred, cache = rnn_cell_forward(xt, a_prev, parameters)
     assert a_next.shape == (5, 10) and yt_pred.shape == (2, 10) and len(cache) == 4
     # the equations, written out independently
-    np.testing.assert_allclose(a_next, np.tanh(Wax @ xt + Waa @ a_prev + ba), rtol=1e-14)
+    expected_a = np.tanh(Wax @ xt + Waa @ a_prev + ba)
+    np.testing.assert_allclose(a_next, expected_a, rtol=1e-14)
     logits = Wya @ a_next + by
     expected = np.exp(logits) / np.exp(logits).sum(axis=0)
     np.testing.assert_allclose(yt_pred, expected, rtol=1e-14)
@@ -129,7 +132,8 @@ def test_float32_stays_float32_and_ints_are_accepted():
     x = np.ones((2, 1, 2), dtype=np.float32)
     a, y_pred, _ = rnn_forward(x, np.zeros((3, 1), dtype=np.float32), p32)
     assert a.dtype == np.float32 and y_pred.dtype == np.float32
-    a, _, _ = rnn_forward(np.ones((2, 1, 2), dtype=int), np.zeros((3, 1), dtype=int), p32)
+    x_int, a0_int = np.ones((2, 1, 2), dtype=int), np.zeros((3, 1), dtype=int)
+    a, _, _ = rnn_forward(x_int, a0_int, p32)
     assert a.dtype == np.float64
 
 
@@ -151,8 +155,9 @@ def test_initializer_rejects_anything_but_a_generator(rng):
         initialize_rnn_parameters(2, 3, 2, rng)
 
 
-@pytest.mark.parametrize("sizes, error", [((0, 3, 2), ValueError), ((2.0, 3, 2), TypeError),
-                                          ((2, True, 2), TypeError), ((2, 3, -1), ValueError)])
+@pytest.mark.parametrize("sizes, error", [
+    ((0, 3, 2), ValueError), ((2.0, 3, 2), TypeError),
+    ((2, True, 2), TypeError), ((2, 3, -1), ValueError)])
 def test_initializer_rejects_bad_sizes(sizes, error):
     with pytest.raises(error, match="n_"):
         initialize_rnn_parameters(*sizes, np.random.default_rng(0))
@@ -187,19 +192,24 @@ BAD_CELL_CASES = [
     # (xt, a_prev, parameters, error, words that must be in the message)
     ("xt_1d", dict(xt=np.ones(N_X)), ValueError, ["xt", "2-D", "(n_x, m)"]),
     ("xt_n_x", dict(xt=np.ones((4, M))), ValueError,
-     ["xt must have shape (n_x, m) = (3, 4)", "parameters['Wax'] (5, 3)", "got (4, 4)"]),
+     ["xt must have shape (n_x, m) = (3, 4)", "parameters['Wax'] (5, 3)",
+      "got (4, 4)"]),
     ("a_prev_n_a", dict(a_prev=np.ones((4, M))), ValueError,
      ["a_prev must have shape (n_a, m) = (5, 4)", "got (4, 4)"]),
     ("a_prev_batch", dict(a_prev=np.ones((N_A, M + 1))), ValueError,
      ["a_prev", "(n_a, m) = (5, 4)", "xt (3, 4)", "got (5, 5)"]),
     ("a_prev_3d", dict(a_prev=np.ones((N_A, M, 1))), ValueError, ["a_prev", "2-D"]),
     ("xt_text", dict(xt=np.full((N_X, M), "1")), TypeError, ["xt", "real numbers"]),
-    ("xt_object", dict(xt=np.ones((N_X, M), dtype=object)), TypeError, ["xt", "objects"]),
-    ("a_prev_bool", dict(a_prev=np.ones((N_A, M), dtype=bool)), TypeError, ["a_prev", "bool"]),
+    ("xt_object", dict(xt=np.ones((N_X, M), dtype=object)), TypeError,
+     ["xt", "objects"]),
+    ("a_prev_bool", dict(a_prev=np.ones((N_A, M), dtype=bool)), TypeError,
+     ["a_prev", "bool"]),
     ("xt_nan", dict(xt=np.full((N_X, M), np.nan)), ValueError, ["xt", "NaN"]),
-    ("a_prev_inf", dict(a_prev=np.full((N_A, M), np.inf)), ValueError, ["a_prev", "infinite"]),
+    ("a_prev_inf", dict(a_prev=np.full((N_A, M), np.inf)), ValueError,
+     ["a_prev", "infinite"]),
     ("missing_Waa", dict(parameters=with_parameter("Waa", None)), KeyError, ["'Waa'"]),
-    ("missing_by", dict(parameters=with_parameter("by", None)), KeyError, ["'by'", "(n_y, 1)"]),
+    ("missing_by", dict(parameters=with_parameter("by", None)), KeyError,
+     ["'by'", "(n_y, 1)"]),
     ("flat_ba", dict(parameters=with_parameter("ba", np.zeros(N_A))), ValueError,
      ["parameters['ba']", "(n_a, 1)", "(5,)"]),
     ("ba_wrong", dict(parameters=with_parameter("ba", np.zeros((4, 1)))), ValueError,
@@ -210,7 +220,8 @@ BAD_CELL_CASES = [
      ["parameters['Wya']", "(n_y, n_a) = (2, 5)"]),
     ("by_wrong", dict(parameters=with_parameter("by", np.zeros((3, 1)))), ValueError,
      ["parameters['by']", "(n_y, 1) = (2, 1)"]),
-    ("Wax_nan", dict(parameters=with_parameter("Wax", np.full((5, 3), np.nan))), ValueError,
+    ("Wax_nan", dict(parameters=with_parameter("Wax", np.full((5, 3), np.nan))),
+     ValueError,
      ["parameters['Wax']", "NaN"]),
     ("not_a_dict", dict(parameters=[1, 2]), TypeError, ["parameters must be a dict"]),
 ]
@@ -228,7 +239,8 @@ def test_cell_bad_inputs(case, change, error, words):
 
 
 BAD_SEQUENCE_CASES = [
-    ("x_2d", dict(x=np.ones((N_X, M))), ValueError, ["x must be a 3-D", "(n_x, m, T_x)"]),
+    ("x_2d", dict(x=np.ones((N_X, M))), ValueError,
+     ["x must be a 3-D", "(n_x, m, T_x)"]),
     ("x_n_x", dict(x=np.ones((2, M, T_X))), ValueError,
      ["x must have shape (n_x, m, T_x) = (3, 4, 6)", "got (2, 4, 6)"]),
     ("a0_batch", dict(a0=np.ones((N_A, M - 1))), ValueError,
@@ -257,4 +269,5 @@ def test_sequence_bad_inputs(case, change, error, words):
 def test_softmax_is_the_one_used():
     xt, _, a_prev, p = good_inputs()
     a_next, yt_pred, _ = rnn_cell_forward(xt, a_prev, p)
-    np.testing.assert_allclose(yt_pred, softmax(p["Wya"] @ a_next + p["by"]), rtol=1e-15)
+    expected = softmax(p["Wya"] @ a_next + p["by"])
+    np.testing.assert_allclose(yt_pred, expected, rtol=1e-15)

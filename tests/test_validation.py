@@ -66,8 +66,9 @@ def test_check_shape_sums_and_literals():
     check_shape("Wf", np.ones((5, 8)), ("n_a", "n_a + n_x"), dims)
     assert dims["n_x"] == 3                                # 8 = 5 + n_x
     check_shape("bf", np.ones((5, 1)), ("n_a", 1), dims)
-    with pytest.raises(ValueError, match=r"Wi must have shape \(n_a, n_a \+ n_x\) = "
-                                         r"\(5, 8\) to match Wf \(5, 8\); got \(5, 9\)"):
+    message = (r"Wi must have shape \(n_a, n_a \+ n_x\) = \(5, 8\) "
+               r"to match Wf \(5, 8\); got \(5, 9\)")
+    with pytest.raises(ValueError, match=message):
         check_shape("Wi", np.ones((5, 9)), ("n_a", "n_a + n_x"), dims)
     with pytest.raises(ValueError, match=r"bi must have shape \(n_a, 1\) = \(5, 1\)"):
         check_shape("bi", np.ones((5, 2)), ("n_a", 1), dims)
@@ -95,7 +96,8 @@ def test_check_parameters_returns_dims_and_allows_extra_keys():
 def test_check_parameters_missing_key():
     p = good_parameters()
     del p["Waa"]
-    with pytest.raises(KeyError, match=r"parameters is missing 'Waa' \(shape \(n_a, n_a\)\)"):
+    message = r"parameters is missing 'Waa' \(shape \(n_a, n_a\)\)"
+    with pytest.raises(KeyError, match=message):
         check_parameters(p, SHAPES)
 
 
