@@ -100,7 +100,8 @@ class Dims:
     """Sizes of the named dimensions (n_x, n_a, n_y, m, T_x) met so far.
 
     ``dims[symbol]`` gives a size; ``dims.origin[symbol]`` says which array
-    fixed it, e.g. ``"parameters['Wax'] (5, 3)"``, for error messages.
+    fixed it, for error messages; ``dims.source_text(symbol)`` writes it out,
+    e.g. ``"parameters['Wax'] (5, 3)"``.
     """
 
     def __init__(self):
@@ -117,9 +118,20 @@ class Dims:
         return "Dims(" + ", ".join(f"{k}={v}" for k, v in self.sizes.items()) + ")"
 
     def learn(self, symbol, size, source):
-        """Record that ``symbol`` has ``size``, as seen in ``source``."""
+        """Record that ``symbol`` has ``size``, as seen in ``source``.
+
+        ``source`` is a description such as ``"xt (3, 10)"``, or a pair
+        ``(name, shape)`` that is only turned into text if a message needs it.
+        """
         self.sizes[symbol] = size
         self.origin[symbol] = source
+
+    def source_text(self, symbol):
+        """Where the size of ``symbol`` came from, e.g. ``"xt (3, 10)"``."""
+        source = self.origin.get(symbol)
+        if isinstance(source, tuple):
+            return f"{source[0]} {format_shape(source[1])}"
+        return source
 
 
 def _terms(symbol):
@@ -145,11 +157,17 @@ def check_shape(name, array, shape, dims):
                          f"{format_shape(shape)}; got a {array.ndim}-D array of "
                          f"shape {format_shape(array.shape)}"
                          + _column_hint(shape, array))
-    source = f"{name} {format_shape(array.shape)}"
+    known = dims.sizes
     mismatch = False
     for symbol, size in zip(shape, array.shape):
+        if symbol in known:                            # the common case: a known size
+            mismatch |= size != known[symbol]
+            continue
         if isinstance(symbol, int):
             mismatch |= size != symbol
+            continue
+        if "+" not in symbol and size > 0:             # a new plain symbol: learn it
+            dims.learn(symbol, size, (name, array.shape))
             continue
         unknown = [t for t in _terms(symbol) if t not in dims]
         known_total = sum(dims[t] for t in _terms(symbol) if t in dims)
@@ -159,7 +177,7 @@ def check_shape(name, array, shape, dims):
             raise ValueError(f"{name} has an empty dimension: {symbol} = 0 in shape "
                              f"{format_shape(array.shape)}")
         elif len(unknown) == 1 and size - known_total >= 1:
-            dims.learn(unknown[0], size - known_total, source)
+            dims.learn(unknown[0], size - known_total, (name, array.shape))
         else:
             mismatch = True
     if mismatch:
@@ -188,7 +206,7 @@ def _reasons(shape, dims, name):
         if isinstance(symbol, int):
             continue
         for term in _terms(symbol):
-            source = dims.origin.get(term)
+            source = dims.source_text(term)
             if source and source not in sources and not source.startswith(name + " "):
                 sources.append(source)
     return " to match " + " and ".join(sources) if sources else ""
