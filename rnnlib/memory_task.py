@@ -1,0 +1,116 @@
+"""A memory task: keep one bit across a gap full of distractors (chapter 2).
+
+Every sequence has three input channels (n_x = 3); columns are examples:
+
+    x[0]  value   +1 or -1 at every step but the last, drawn at random
+    x[1]  store   1 at the store step, 0 elsewhere
+    x[2]  recall  1 at the last step, 0 elsewhere
+
+The bit to remember is the value at the store step. It arrives after ``lead``
+steps of distractors and is followed by ``gap`` more, so ``T_x = lead + 1 +
+gap + 1``; at the last step the network must report it. The values around the
+store step look exactly like the bit: only the store marker says which one
+counts.
+
+A network answers through a softmax over two classes, class 0 meaning -1 and
+class 1 meaning +1; ``recall_accuracy`` scores its answer at the last step.
+``memory_lstm_parameters`` gives a one-unit LSTM whose weights are set by hand
+to solve the task; ``memory_rnn_parameters`` a one-unit RNN for comparison.
+"""
+
+import numbers
+
+import numpy as np
+
+__all__ = ["make_memory_task", "memory_lstm_parameters", "memory_rnn_parameters",
+           "recall_accuracy"]
+
+# Input channels, i.e. rows of x<t>.
+VALUE, STORE, RECALL = 0, 1, 2
+
+
+def _check_count(name, value, minimum):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int; got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}; got {value}")
+
+
+def make_memory_task(gap, m, rng, lead=5):
+    """Draw ``m`` sequences of the memory task.
+
+    Arguments:
+    gap -- number of distractor steps between the store step and the last step
+    m -- number of sequences (examples)
+    rng -- a ``np.random.Generator``
+    lead -- number of distractor steps before the store step (default 5)
+
+    Returns:
+    x -- inputs, shape (3, m, T_x) with T_x = lead + gap + 2 (channels above)
+    bits -- the value at the store step of each sequence, shape (m,), +1 or -1
+    """
+    _check_count("gap", gap, 0)
+    _check_count("m", m, 1)
+    _check_count("lead", lead, 0)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError("rng must be a numpy Generator, e.g. np.random.default_rng(0); "
+                        f"got {type(rng).__name__}")
+    T_x = lead + gap + 2
+    x = np.zeros((3, m, T_x))
+    x[VALUE, :, :-1] = rng.choice([-1.0, 1.0], size=(m, T_x - 1))  # bit, distractors
+    x[STORE, :, lead] = 1.0                                         # "keep this one"
+    x[RECALL, :, -1] = 1.0                                          # "answer now"
+    bits = x[VALUE, :, lead].copy()
+    return x, bits
+
+
+def memory_lstm_parameters(k=10.0):
+    """A one-unit LSTM (n_a = 1) that solves the memory task, weights set by hand.
+
+    The gates read concat = [a<t-1>; value; store; recall], so every gate's
+    weight row has 4 entries in that order. ``k`` sets how hard the gates
+    switch: sigmoid(k) is "open", sigmoid(-k) is "closed".
+
+    Returns a dict with the keys and shapes of
+    ``initialize_lstm_parameters(3, 1, 2, rng)``.
+    """
+    return {
+        # columns:        a_prev value  store   recall        bias
+        # forget: keep the memory (open), except at the store step: erase it
+        "Wf": np.array([[0.0, 0.0, -2 * k, 0.0]]), "bf": np.array([[k]]),
+        # update: write only at the store step; every distractor is ignored
+        "Wi": np.array([[0.0, 0.0, 2 * k, 0.0]]), "bi": np.array([[-k]]),
+        # candidate: what would be written is the value itself, squashed to ~+-1
+        "Wc": np.array([[0.0, 3.0, 0.0, 0.0]]), "bc": np.array([[0.0]]),
+        # output: keep the memory private until the recall step, then show it
+        "Wo": np.array([[0.0, 0.0, 0.0, 2 * k]]), "bo": np.array([[-k]]),
+        # readout: class 1 (+1) if a > 0, class 0 (-1) if a < 0, 50/50 at a = 0
+        "Wy": np.array([[-6.0], [6.0]]), "by": np.zeros((2, 1)),
+    }
+
+
+def memory_rnn_parameters(w, u):
+    """A one-unit RNN a<t> = tanh(w a<t-1> + u value<t>) with the same readout.
+
+    ``w`` is the self-loop (how much of the old state is kept), ``u`` the weight
+    of the value channel. Returns a dict as ``initialize_rnn_parameters(3, 1, 2, rng)``.
+    """
+    return {"Wax": np.array([[float(u), 0.0, 0.0]]),
+            "Waa": np.array([[float(w)]]),
+            "ba": np.zeros((1, 1)),
+            "Wya": np.array([[-6.0], [6.0]]),
+            "by": np.zeros((2, 1))}
+
+
+def recall_accuracy(y, bits):
+    """Fraction of sequences whose answer at the last step is the stored bit.
+
+    Arguments:
+    y -- predictions, shape (2, m, T_x): class 0 means -1, class 1 means +1
+    bits -- the stored bits, shape (m,)
+
+    A tie (both classes at 0.5, i.e. no answer) counts as wrong.
+    """
+    p_plus = y[1, :, -1]
+    answer = np.where(p_plus > 0.5, 1.0, np.where(p_plus < 0.5, -1.0, 0.0))
+    return float(np.mean(answer == bits))
