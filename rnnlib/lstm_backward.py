@@ -116,9 +116,9 @@ def lstm_backward(da, caches):
 
     Both da_prev and dc_prev are carried from step t to step t-1: a<t-1> and
     c<t-1> both feed step t, so the loss reaches them through it. (A widely
-    copied version forgets to carry them and gets every gradient but the
-    last step's wrong.) The memory cell starts at zeros and nothing is
-    learned for it, so no dc0 is returned.
+    copied version forgets to carry them: it keeps only each step's direct
+    share of the loss and drops every path through time.) The memory cell
+    starts at zeros and nothing is learned for it, so no dc0 is returned.
     """
     step_caches = _check_sequence_caches(caches, "lstm_forward", 10)
     dims = _check_lstm_cache(step_caches[0], "caches[0][0]")

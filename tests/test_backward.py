@@ -87,7 +87,9 @@ def test_sequences_match_finite_differences(n_x, n_a, m, T_x):
         assert names[:2] == ["dx", "da0"] and len(names) in (5, 10)
 
 
-@settings(max_examples=6, deadline=None)
+# derandomize: the same examples every run, so the suite cannot flake on a rare
+# draw whose tiny gradient puts rounding noise near the tolerance
+@settings(max_examples=6, deadline=None, derandomize=True)
 @given(T_x=st.integers(1, 4), **SIZES)
 def test_random_shapes_match_finite_differences(n_x, n_a, m, T_x, seed):
     rng = np.random.default_rng(seed)
