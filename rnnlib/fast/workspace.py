@@ -20,6 +20,7 @@ soon as you drop them. Small buffers (under ``MIN_POOLED_BYTES``) are simply
 allocated: below that size ``np.empty`` is cheaper than the bookkeeping.
 """
 
+import math
 import weakref
 from collections import OrderedDict
 
@@ -50,7 +51,7 @@ class BufferPool:
         (``owner`` must accept weak references).
         """
         shape, dtype = tuple(shape), np.dtype(dtype)
-        if np.prod(shape) * dtype.itemsize < MIN_POOLED_BYTES:
+        if math.prod(shape) * dtype.itemsize < MIN_POOLED_BYTES:
             return np.empty(shape, dtype)
         key = (shape, dtype.str)
         free = self._free.get(key)

@@ -1,0 +1,372 @@
+"""Time forward + backward of the seed API, rnnlib.fast, the matrix-product
+floor and (if installed) torch.nn.RNN / torch.nn.LSTM, interleaved in one run.
+
+    python benchmarks/bench_engines.py                 # full table, ~2-4 minutes
+    python benchmarks/bench_engines.py --quick         # fewer repeats
+    python benchmarks/bench_engines.py --save benchmarks/results/engines.json
+
+Engines, all float64, all given the same weights and inputs:
+
+seed   -- rnnlib.rnn_forward + rnnlib.rnn_backward (LSTM likewise): cell by cell
+fast   -- rnnlib.fast.rnn_forward + rnn_backward (LSTM likewise)
+floor  -- only the matrix products rnnlib.fast does, with the same shapes and
+          memory layouts, into preallocated arrays: the practical floor of this
+          algorithm in numpy (any engine built on these products pays them)
+torch  -- torch.nn.RNN / torch.nn.LSTM on the CPU, forward + backward from the
+          same upstream gradient da; it does *not* compute the output layer and
+          softmax that the other engines include, so the comparison favours it.
+          Timed with 1 and with 2 threads; the faster setting is reported.
+
+Timing: every repeat runs each engine once, in a rotating order, so that a
+busy machine slows all engines alike; the median over repeats is reported and
+engines are compared by ratios of medians from the same run.
+
+The module is importable: ``run_benchmark(...)`` returns the results as a
+list of dicts and ``format_table(results)`` prints them, so that the chapter
+"Making recurrent networks fast" can call them.
+"""
+
+import argparse
+import datetime
+import gc
+import json
+import os
+import pathlib
+import platform
+import sys
+import time
+
+import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:          # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+import rnnlib                          # noqa: E402
+import rnnlib.fast as fast             # noqa: E402
+from rnnlib.fast.lstm import stack_gates  # noqa: E402
+
+# (n_x, n_a, m, T_x); n_y = n_x as in a character-level language model.
+SIZES = {
+    "dinosaur": (27, 50, 1, 12),
+    "small batch": (27, 50, 32, 12),
+    "medium": (65, 128, 32, 50),
+    "large": (256, 512, 64, 100),
+}
+REPEATS = {"dinosaur": 201, "small batch": 101, "medium": 21, "large": 5}
+QUICK_REPEATS = {"dinosaur": 51, "small batch": 31, "medium": 7, "large": 3}
+CELLS = ("rnn", "lstm")
+
+
+# ------------------------------------------------------------------ problems
+
+def make_problem(cell, n_x, n_a, m, T_x, rng, dtype=np.float64):
+    """Random weights (scaled so that the units are not saturated), x, a0, da."""
+    scale = 1.0 / np.sqrt(n_a + n_x)
+    n_y = n_x
+    if cell == "rnn":
+        p = rnnlib.initialize_rnn_parameters(n_x, n_a, n_y, rng, scale=scale)
+        biases = ("ba", "by")
+    else:
+        p = rnnlib.initialize_lstm_parameters(n_x, n_a, n_y, rng, scale=scale)
+        biases = ("bf", "bi", "bc", "bo", "by")
+    for b in biases:
+        p[b] = 0.1 * rng.standard_normal(p[b].shape)
+    p = {k: v.astype(dtype) for k, v in p.items()}
+    return {"cell": cell, "parameters": p,
+            "x": rng.standard_normal((n_x, m, T_x)).astype(dtype),
+            "a0": (0.1 * rng.standard_normal((n_a, m))).astype(dtype),
+            "da": rng.standard_normal((n_a, m, T_x)).astype(dtype)}
+
+
+# ------------------------------------------------------------------- engines
+
+def seed_runner(problem):
+    """Forward + backward with the seed API."""
+    x, a0, p, da = (problem[k] for k in ("x", "a0", "parameters", "da"))
+    if problem["cell"] == "rnn":
+        return lambda: rnnlib.rnn_backward(da, rnnlib.rnn_forward(x, a0, p)[2])
+    return lambda: rnnlib.lstm_backward(da, rnnlib.lstm_forward(x, a0, p)[3])
+
+
+def fast_runner(problem):
+    """Forward + backward with rnnlib.fast."""
+    x, a0, p, da = (problem[k] for k in ("x", "a0", "parameters", "da"))
+    if problem["cell"] == "rnn":
+        return lambda: fast.rnn_backward(da, fast.rnn_forward(x, a0, p)[2])
+    return lambda: fast.lstm_backward(da, fast.lstm_forward(x, a0, p)[3])
+
+
+def floor_runner(problem):
+    """Only the matrix products of rnnlib.fast (same shapes and layouts)."""
+    x, p = problem["x"], problem["parameters"]
+    n_x, m, T_x = x.shape
+    n_a = problem["a0"].shape[0]
+    k = 1 if problem["cell"] == "rnn" else 4            # gates stacked in W
+    if k == 1:
+        W = np.concatenate([p["Waa"], p["Wax"]], axis=1)
+        Wy = p["Wya"]
+    else:
+        W, _ = stack_gates(p, np.float64)
+        Wy = p["Wy"]
+    rng = np.random.default_rng(0)
+    HX = rng.standard_normal((T_x + 1, m, n_a + n_x))     # [a<t> | x<t+1>] rows
+    Z = np.empty((T_x, m, k * n_a))                       # pre-activations / gates
+    out = rng.standard_normal((T_x, m, k + 1, n_a))       # backward rows (LSTM)
+    dz = (out[:, :, 1:] if k == 4 else out[:, :, :1]).reshape(T_x, m, k * n_a)
+    WaT = np.ascontiguousarray(W[:, :n_a].T)
+    Wa = np.ascontiguousarray(W[:, :n_a])
+    WxT = W[:, n_a:].T
+    a_cols = np.empty((n_a, m * T_x))
+    logits = np.empty((Wy.shape[0], m * T_x))
+    tmp = np.empty((m, k * n_a))
+    da_next = np.empty((m, n_a))
+    X2 = HX[:T_x, :, n_a:].reshape(T_x * m, n_x)
+    Z2 = Z.reshape(T_x * m, k * n_a)
+    dz2 = dz.reshape(T_x * m, k * n_a)
+    HX2 = HX[:T_x].reshape(T_x * m, n_a + n_x)
+
+    def run():
+        np.matmul(X2, WxT, out=Z2)                        # input projections
+        for t in range(T_x):
+            np.dot(HX[t, :, :n_a], WaT, out=tmp)          # recurrent products
+        np.matmul(Wy, a_cols, out=logits)                 # output layer
+        for t in reversed(range(T_x)):
+            np.dot(dz[t], Wa, out=da_next)                # gradient into a<t-1>
+        dW = dz2.T @ HX2                                  # weight gradients
+        dX = dz2 @ W[:, n_a:]                             # input gradients
+        return dW, dX
+
+    return run
+
+
+def torch_runner(problem, threads):
+    """torch.nn.RNN / torch.nn.LSTM, float64, same weights; None without torch."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    x, a0, p, da = (problem[k] for k in ("x", "a0", "parameters", "da"))
+    n_x, m, T_x = x.shape
+    n_a = a0.shape[0]
+    with torch.no_grad():
+        if problem["cell"] == "rnn":
+            net = torch.nn.RNN(n_x, n_a, nonlinearity="tanh", dtype=torch.float64)
+            W_ih, W_hh, b_ih = p["Wax"], p["Waa"], p["ba"][:, 0]
+        else:
+            net = torch.nn.LSTM(n_x, n_a, dtype=torch.float64)
+            W = np.concatenate([p["W" + g] for g in "ifco"])   # torch's order i, f, g, o
+            W_ih, W_hh = W[:, n_a:], W[:, :n_a]
+            b_ih = np.concatenate([p["b" + g] for g in "ifco"])[:, 0]
+        net.weight_ih_l0.copy_(torch.from_numpy(W_ih))
+        net.weight_hh_l0.copy_(torch.from_numpy(W_hh))
+        net.bias_ih_l0.copy_(torch.from_numpy(b_ih))
+        net.bias_hh_l0.zero_()
+    xt = torch.from_numpy(np.ascontiguousarray(x.transpose(2, 1, 0))).requires_grad_()
+    h0 = torch.from_numpy(np.ascontiguousarray(a0.T)[None]).requires_grad_()
+    c0 = torch.zeros_like(h0)
+    dat = torch.from_numpy(np.ascontiguousarray(da.transpose(2, 1, 0)))
+
+    def run():
+        torch.set_num_threads(threads)
+        for tensor in (xt, h0, *net.parameters()):
+            tensor.grad = None
+        out, _ = net(xt, h0 if problem["cell"] == "rnn" else (h0, c0))
+        out.backward(dat)
+        return out
+
+    # sanity check: the same hidden states as the seed API
+    a_torch = run().detach().numpy().transpose(2, 1, 0)
+    forward = fast.rnn_forward if problem["cell"] == "rnn" else fast.lstm_forward
+    a_ref = forward(x, a0, p)[0]
+    assert np.allclose(a_torch, a_ref, rtol=1e-9, atol=1e-12), "torch weights mismatch"
+    return run
+
+
+def torch_available():
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# -------------------------------------------------------------------- timing
+
+def time_interleaved(runners, repeats, warmup=1):
+    """Median seconds per call of each runner, all timed in one interleaved run.
+
+    runners -- dict name -> callable with no arguments
+    Every repeat calls each runner once; the order rotates from repeat to
+    repeat. Garbage collection is paused while a call is timed.
+    Returns dict name -> list of seconds (one per repeat).
+    """
+    names = list(runners)
+    for _ in range(warmup):
+        for name in names:
+            runners[name]()
+    samples = {name: [] for name in names}
+    for r in range(repeats):
+        order = names[r % len(names):] + names[:r % len(names)]
+        for name in order:
+            gc.disable()
+            start = time.perf_counter()
+            runners[name]()
+            samples[name].append(time.perf_counter() - start)
+            gc.enable()
+    return samples
+
+
+def run_benchmark(sizes=None, cells=CELLS, engines=("seed", "fast", "floor", "torch"),
+                  repeats=None, seed=0, verbose=False):
+    """Time every engine at every size and cell; return a list of result dicts.
+
+    Arguments:
+    sizes -- dict name -> (n_x, n_a, m, T_x); default SIZES
+    cells -- "rnn" and/or "lstm"
+    engines -- any of "seed", "fast", "floor", "torch" (skipped if torch is not
+               installed)
+    repeats -- dict size name -> repeats (default REPEATS), or one int for all
+    seed -- seed of the np.random.default_rng that draws the problems
+
+    Each result: {"cell", "size", "shape", "repeats", "times": {engine: median
+    seconds}}; ``ratios(result)`` derives the comparisons.
+    """
+    sizes = SIZES if sizes is None else sizes
+    rng = np.random.default_rng(seed)
+    results = []
+    for size, shape in sizes.items():
+        n = (repeats if isinstance(repeats, int)
+             else (repeats or REPEATS).get(size, 5))
+        for cell in cells:
+            problem = make_problem(cell, *shape, rng)
+            runners = {}
+            if "seed" in engines:
+                runners["seed"] = seed_runner(problem)
+            if "fast" in engines:
+                runners["fast"] = fast_runner(problem)
+            if "floor" in engines:
+                runners["floor"] = floor_runner(problem)
+            if "torch" in engines and torch_available():
+                for threads in (1, 2):
+                    runners[f"torch{threads}"] = torch_runner(problem, threads)
+            samples = time_interleaved(runners, n)
+            times = {name: float(np.median(s)) for name, s in samples.items()}
+            if "torch1" in times:
+                threads = min((1, 2), key=lambda k: times[f"torch{k}"])
+                times["torch"] = times[f"torch{threads}"]
+                times["torch_threads"] = threads
+                del times["torch1"], times["torch2"]
+            results.append({"cell": cell, "size": size, "shape": list(shape),
+                            "repeats": n, "times": times})
+            if verbose:
+                print(format_row(results[-1]), flush=True)
+    return results
+
+
+def ratios(result):
+    """Derived comparisons of one result (None where an engine is missing)."""
+    t = result["times"]
+
+    def div(a, b):
+        return t[a] / t[b] if a in t and b in t else None
+
+    return {"speedup_vs_seed": div("seed", "fast"),      # > 1: fast is faster
+            "fast_over_floor": div("fast", "floor"),     # >= 1, target <= 1.35
+            "fast_over_torch": div("fast", "torch")}     # < 1: faster than torch
+
+
+# ------------------------------------------------------------------- output
+
+def _ms(seconds):
+    return "-" if seconds is None else f"{seconds * 1e3:9.3f}"
+
+
+def _x(ratio):
+    return "-" if ratio is None else f"{ratio:6.2f}"
+
+
+HEADER = (f"{'cell':<5} {'size':<12} {'(n_x, n_a, m, T)':<20}"
+          f"{'seed ms':>10}{'fast ms':>10}{'floor ms':>10}{'torch ms':>10}"
+          f"{'seed/fast':>10}{'fast/floor':>11}{'fast/torch':>11}")
+
+
+def format_row(result):
+    t, r = result["times"], ratios(result)
+    shape = "(" + ", ".join(str(s) for s in result["shape"]) + ")"
+    return (f"{result['cell']:<5} {result['size']:<12} {shape:<20}"
+            f"{_ms(t.get('seed')):>10}{_ms(t.get('fast')):>10}{_ms(t.get('floor')):>10}"
+            f"{_ms(t.get('torch')):>10}{_x(r['speedup_vs_seed']):>10}"
+            f"{_x(r['fast_over_floor']):>11}{_x(r['fast_over_torch']):>11}")
+
+
+def format_table(results):
+    """The results as a text table: median times (ms) and ratios."""
+    return "\n".join([HEADER] + [format_row(r) for r in results])
+
+
+def check_targets(results):
+    """The issue's targets, each as (description, measured ratio, met?)."""
+    by = {(r["cell"], r["size"]): ratios(r) for r in results}
+    checks = []
+    for cell in CELLS:
+        r = by.get((cell, "dinosaur"), {}).get("speedup_vs_seed")
+        if r is not None:
+            checks.append((f"{cell}: fast >= 2x faster than seed at dinosaur size", r, r >= 2))
+        r = by.get((cell, "large"), {}).get("fast_over_floor")
+        if r is not None:
+            checks.append((f"{cell}: fast within 1.35x of the matmul floor at large size",
+                           r, r <= 1.35))
+    for (cell, size), rr in by.items():
+        r = rr["fast_over_torch"]
+        if cell == "lstm" and r is not None:
+            limit = 0.45 if size == "dinosaur" else 1.0
+            checks.append((f"lstm: fast/torch.nn.LSTM <= {limit} at {size} size", r,
+                           r <= limit))
+    return checks
+
+
+def machine_info():
+    """Where and when the numbers were measured."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    info = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+            "numpy": np.__version__,
+            "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
+            "OPENBLAS_L2_SIZE": os.environ.get("OPENBLAS_L2_SIZE")}
+    if torch_available():
+        import torch
+        info["torch"] = torch.__version__
+    return info
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--sizes", nargs="*", choices=list(SIZES), help="subset of sizes")
+    parser.add_argument("--save", metavar="JSON", help="write machine info and results")
+    args = parser.parse_args(argv)
+    sizes = {k: SIZES[k] for k in (args.sizes or SIZES)}
+    print(HEADER, flush=True)
+    results = run_benchmark(sizes, repeats=QUICK_REPEATS if args.quick else REPEATS,
+                            verbose=True)
+    print()
+    for text, value, met in check_targets(results):
+        print(f"{'met    ' if met else 'NOT MET'}  {text}: {value:.2f}")
+    if args.save:
+        path = pathlib.Path(args.save)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"machine": machine_info(), "results": results},
+                                   indent=1) + "\n")
+        print(f"saved {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,233 @@
+"""rnnlib.fast: agreement with the seed API, gradients, buffers, bad input."""
+
+import numpy as np
+import pytest
+
+import rnnlib
+import rnnlib.fast as fast
+from rnnlib.fast.workspace import MIN_POOLED_BYTES, pool
+from rnnlib.gradcheck import gradient_check
+
+SEED = {"rnn": (rnnlib.rnn_forward, rnnlib.rnn_backward),
+        "lstm": (rnnlib.lstm_forward, rnnlib.lstm_backward)}
+FAST = {"rnn": (fast.rnn_forward, fast.rnn_backward),
+        "lstm": (fast.lstm_forward, fast.lstm_backward)}
+GRAD_KEYS = {"rnn": ("dx", "da0", "dWax", "dWaa", "dba"),
+             "lstm": ("dx", "da0", "dWf", "dbf", "dWi", "dbi", "dWc", "dbc",
+                      "dWo", "dbo")}
+WEIGHT_KEYS = {"rnn": ("Wax", "Waa", "ba"),
+               "lstm": ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo")}
+
+# (n_x, n_a, n_y, m, T_x): odd sizes, single example, single step, single unit
+SHAPES = [(3, 5, 2, 4, 7), (27, 50, 27, 1, 12), (1, 1, 1, 1, 1), (6, 3, 4, 9, 1),
+          (2, 7, 3, 1, 20), (11, 16, 5, 3, 9)]
+
+
+def problem(cell, n_x, n_a, n_y, m, T_x, rng, scale=0.5):
+    """Random parameters (biases too), x, a0 and an upstream gradient da."""
+    init = (rnnlib.initialize_rnn_parameters if cell == "rnn"
+            else rnnlib.initialize_lstm_parameters)
+    p = init(n_x, n_a, n_y, rng)
+    p = {k: scale * rng.standard_normal(v.shape) for k, v in p.items()}
+    x = rng.standard_normal((n_x, m, T_x))
+    a0 = rng.standard_normal((n_a, m))
+    da = rng.standard_normal((n_a, m, T_x))
+    return x, a0, p, da
+
+
+def rel_error(actual, expected):
+    """Largest deviation relative to the largest entry (0 for two zero arrays)."""
+    scale = np.max(np.abs(expected), initial=0.0)
+    diff = np.max(np.abs(np.asarray(actual, float) - expected), initial=0.0)
+    return diff / scale if scale > 0 else diff
+
+
+def run(engine, cell, x, a0, p, da):
+    """Forward and backward; returns (outputs without caches, gradients)."""
+    forward, backward = engine[cell]
+    *outputs, caches = forward(x, a0, p)
+    return outputs, backward(da, caches)
+
+
+# ------------------------------------------------------- agreement with the seed
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+def test_float64_equals_seed_api(cell, shape):
+    rng = np.random.default_rng(sum(shape))
+    x, a0, p, da = problem(cell, *shape, rng)
+    seed_out, seed_grads = run(SEED, cell, x, a0, p, da)
+    fast_out, fast_grads = run(FAST, cell, x, a0, p, da)
+    for got, want in zip(fast_out, seed_out):
+        assert got.shape == want.shape and got.dtype == np.float64
+        assert rel_error(got, want) < 1e-12
+    assert list(fast_grads) == list(GRAD_KEYS[cell])
+    for key in GRAD_KEYS[cell]:
+        assert fast_grads[key].shape == seed_grads[key].shape, key
+        assert fast_grads[key].dtype == np.float64, key
+        assert rel_error(fast_grads[key], seed_grads[key]) < 1e-12, key
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_shorter_da_back_propagates_first_steps(cell):
+    rng = np.random.default_rng(1)
+    x, a0, p, da = problem(cell, 4, 6, 3, 2, 9, rng)
+    for T_da in (1, 4, 9):
+        _, seed_grads = run(SEED, cell, x, a0, p, da[:, :, :T_da])
+        _, fast_grads = run(FAST, cell, x, a0, p, da[:, :, :T_da])
+        assert fast_grads["dx"].shape == (4, 2, T_da)
+        for key in GRAD_KEYS[cell]:
+            assert rel_error(fast_grads[key], seed_grads[key]) < 1e-12, (T_da, key)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_float32_runs_in_float32(cell):
+    rng = np.random.default_rng(2)
+    x, a0, p, da = problem(cell, 5, 8, 4, 3, 10, rng)
+    seed_out, seed_grads = run(SEED, cell, x, a0, p, da)     # float64 reference
+    f32 = [v.astype(np.float32) for v in (x, a0, da)]
+    p32 = {k: v.astype(np.float32) for k, v in p.items()}
+    fast_out, fast_grads = run(FAST, cell, f32[0], f32[1], p32, f32[2])
+    for got, want in zip(fast_out, seed_out):
+        assert got.dtype == np.float32
+        assert rel_error(got, want) < 1e-5
+    for key in GRAD_KEYS[cell]:
+        assert fast_grads[key].dtype == np.float32, key
+        assert rel_error(fast_grads[key], seed_grads[key]) < 1e-4, key
+
+
+def test_mixed_dtypes_follow_numpy_promotion():
+    rng = np.random.default_rng(3)
+    x, a0, p, da = problem("lstm", 3, 4, 2, 2, 3, rng)
+    a, y, c, caches = fast.lstm_forward(x.astype(np.float32), a0, p)
+    assert a.dtype == y.dtype == c.dtype == np.float64
+    assert fast.lstm_backward(da, caches)["dWf"].dtype == np.float64
+    x, a0, p, da = problem("rnn", 3, 4, 2, 2, 3, rng)
+    a, y, caches = fast.rnn_forward((x > 0).astype(int), a0, p)   # one-hot-like ints
+    assert a.dtype == y.dtype == np.float64
+
+
+# ---------------------------------------------------------- finite differences
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+@pytest.mark.parametrize("T_da", [5, 3])
+def test_gradients_match_finite_differences(cell, T_da):
+    rng = np.random.default_rng(4)
+    x, a0, p, _ = problem(cell, 3, 4, 2, 2, 5, rng)
+    forward, backward = FAST[cell]
+    da_up = rng.standard_normal((4, 2, T_da))           # L = sum(da_up * a[:T_da])
+    grads = dict(backward(da_up, forward(x, a0, p)[-1]))
+    grads["dx"] = np.concatenate([grads["dx"], np.zeros((3, 2, 5 - T_da))], axis=2)
+
+    def loss():
+        return np.sum(da_up * forward(x, a0, p)[0][:, :, :T_da])
+
+    arrays = {"x": x, "a0": a0, **{k: p[k] for k in WEIGHT_KEYS[cell]}}
+    report = gradient_check(loss, arrays, grads)
+    assert report.passed, report.details()
+    assert report.max_rel_error < 1e-8
+
+
+# ------------------------------------------------------------- reused buffers
+
+POOLED = (8, 64, 5, 64, 40)     # large enough for the buffer pool
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_returned_arrays_survive_later_calls(cell):
+    rng = np.random.default_rng(5)
+    x, a0, p, da = problem(cell, *POOLED, rng)
+    outputs, grads = run(FAST, cell, x, a0, p, da)
+    kept = [o.copy() for o in outputs], {k: v.copy() for k, v in grads.items()}
+    for _ in range(3):                                  # same shapes, other values
+        x2, a02, p2, da2 = problem(cell, *POOLED, rng)
+        run(FAST, cell, x2, a02, p2, da2)
+    for got, want in zip(outputs, kept[0]):
+        np.testing.assert_array_equal(got, want)
+    for key, value in grads.items():
+        np.testing.assert_array_equal(value, kept[1][key])
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_caches_stay_valid_and_are_not_changed_by_backward(cell):
+    rng = np.random.default_rng(6)
+    x, a0, p, da = problem(cell, *POOLED, rng)
+    forward, backward = FAST[cell]
+    caches = forward(x, a0, p)[-1]
+    first = backward(da, caches)
+    for _ in range(2):                                  # other calls, same shapes
+        x2, a02, p2, da2 = problem(cell, *POOLED, rng)
+        backward(da2, forward(x2, a02, p2)[-1])
+    again = backward(da, caches)                        # old caches, used twice
+    for key in first:
+        np.testing.assert_array_equal(again[key], first[key])
+
+
+def test_buffers_are_reused_once_caches_are_dropped():
+    rng = np.random.default_rng(7)
+    x, a0, p, _ = problem("lstm", *POOLED, rng)
+    caches = fast.lstm_forward(x, a0, p)[-1]
+    assert caches.gates.nbytes >= MIN_POOLED_BYTES
+    address = caches.gates.ctypes.data
+    kept = fast.lstm_forward(x, a0, p)[-1]              # first caches still held
+    assert kept.gates.ctypes.data != address
+    del caches                                          # its buffers go back
+    reused = fast.lstm_forward(x, a0, p)[-1]
+    assert reused.gates.ctypes.data == address
+    assert pool.free_bytes() < 2 ** 31
+
+
+# -------------------------------------------------------------------- bad input
+
+def _error(function, *args):
+    with pytest.raises(Exception) as info:
+        function(*args)
+    return type(info.value), str(info.value)
+
+
+def _bad_inputs(cell, rng):
+    """(description, x, a0, parameters) with one thing wrong each."""
+    x, a0, p, _ = problem(cell, 3, 4, 2, 2, 5, rng)
+    first = "Wax" if cell == "rnn" else "Wf"
+    bias = "ba" if cell == "rnn" else "bf"
+    nan_x = x.copy()
+    nan_x[0, 0, 2] = np.nan
+    return [
+        ("missing key", x, a0, {k: v for k, v in p.items() if k != first}),
+        ("flat bias", x, a0, {**p, bias: p[bias].ravel()}),
+        ("list parameter", x, a0, {**p, first: p[first].tolist()}),
+        ("2-D x", x[:, :, 0], a0, p),
+        ("x of wrong n_x", x[:2], a0, p),
+        ("a0 of wrong m", x, a0[:, :1], p),
+        ("NaN in x", nan_x, a0, p),
+        ("text x", np.full(x.shape, "a"), a0, p),
+        ("not a dict", x, a0, list(p.values())),
+    ]
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_forward_errors_are_the_seed_apis(cell):
+    for what, x, a0, p in _bad_inputs(cell, np.random.default_rng(8)):
+        seed_error = _error(SEED[cell][0], x, a0, p)
+        assert _error(FAST[cell][0], x, a0, p) == seed_error, what
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_backward_errors_are_clear(cell):
+    rng = np.random.default_rng(9)
+    x, a0, p, da = problem(cell, 3, 4, 2, 2, 5, rng)
+    forward, backward = FAST[cell]
+    caches = forward(x, a0, p)[-1]
+    seed_caches = SEED[cell][0](x, a0, p)[-1]
+    kind, message = _error(backward, da, seed_caches)
+    assert kind is TypeError and f"rnnlib.fast.{cell}_forward" in message
+    kind, message = _error(backward, da[:3], caches)
+    assert kind is ValueError and "da must have shape (n_a, m, T_x)" in message
+    kind, message = _error(backward, np.concatenate([da, da], axis=2), caches)
+    assert kind is ValueError and "T_x <= 5" in message
+    bad = da.copy()
+    bad[1, 1, 1] = np.inf
+    assert _error(backward, bad, caches) == (ValueError,
+                                             "da contains NaN or infinite values")
+    other = (rnnlib.fast.lstm_backward if cell == "rnn" else rnnlib.fast.rnn_backward)
+    assert _error(other, da, caches)[0] is TypeError
