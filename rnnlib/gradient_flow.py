@@ -60,7 +60,7 @@ def hidden_gradient_norms(x, a0, parameters, da_last=None):
     step_caches = caches[0]
     norms = np.empty(T_x + 1)
     da = da_last                                    # ∂L/∂a<T_x>
-    dc = np.zeros((n_a, m))                         # the loss does not see c<T_x> directly
+    dc = np.zeros((n_a, m))                         # the loss does not see c<T_x>
     norms[0] = np.linalg.norm(da)
     for k, t in enumerate(reversed(range(T_x)), start=1):
         if "Waa" in parameters:

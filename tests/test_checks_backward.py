@@ -14,7 +14,7 @@ from rnnlib.checks.backward import (check_lstm_backward, check_lstm_cell_backwar
                                     check_rnn_backward, check_rnn_cell_backward)
 
 
-# ---------------------------------------------------------------- an independent implementation
+# ------------------------------------------------ an independent implementation
 #
 # ``bug`` turns on one reader mistake at a time; bug=None is correct.
 
@@ -146,7 +146,7 @@ def with_bug(fn, **bugs):
     return reader_fn
 
 
-# ---------------------------------------------------------------- correct functions pass
+# ------------------------------------------------ correct functions pass
 
 CHECKERS = {"rnn_cell_backward": check_rnn_cell_backward,
             "rnn_backward": check_rnn_backward,
@@ -177,7 +177,7 @@ def test_checks_include_one_example_and_one_time_step(capsys):
     assert any(n_x == n_a for n_x, n_a, _ in CELL_SIZES)
 
 
-# ---------------------------------------------------------------- each mistake, its message
+# ------------------------------------------------ each mistake, its message
 
 
 def assert_rejected(checker, fn, *fragments):
@@ -243,7 +243,7 @@ LSTM_CELL_MISTAKES = {
     "o_without_sigmoid_derivative": ["output gate's gradient is wrong",
                                      "sigmoid's derivative"],
     "o_with_c_next": ["output gate's gradient is wrong", "not c_next"],
-    "c_without_tanh_derivative": ["candidate's gradient is missing the tanh derivative"],
+    "c_without_tanh_derivative": ["candidate's gradient is missing the tanh"],
     "f_without_sigmoid_derivative": ["forget gate's gradient is missing"],
     "i_without_sigmoid_derivative": ["update gate's gradient is missing"],
     "dc_prev_without_forget_gate": ["dc_prev is missing the forget gate"],
@@ -285,7 +285,7 @@ def test_lstm_sequence_with_a_wrong_cell_points_to_the_cell():
     assert_rejected(check_lstm_backward, fn, "T_x=1", "check_lstm_cell_backward")
 
 
-# ---------------------------------------------------------------- the plumbing
+# ------------------------------------------------ the plumbing
 
 
 def test_missing_key_is_named():

@@ -229,7 +229,7 @@ def _dict_of(got):
 
 
 def _key_mistake(explanation, wrong_fn, keys):
-    """A Probe: the reader's ``keys`` equal those of ``wrong_fn`` (and not the right ones).
+    """A Probe: the reader's ``keys`` equal ``wrong_fn``'s (and not the right ones).
 
     Unlike a ``Mistake`` it looks only at some arrays of the returned dict, so
     it still names this mistake when the reader made another one elsewhere.
@@ -257,7 +257,7 @@ def _bias_probe(bias_keys):
         mine = _dict_of(got)
         if mine is None:
             return None
-        m = case.args[0].shape[1]                     # da_next (n_a, m) or da (n_a, m, T_x)
+        m = case.args[0].shape[1]            # da_next (n_a, m) or da (n_a, m, T_x)
         for key in bias_keys:
             if key not in mine:
                 continue
@@ -329,8 +329,9 @@ def _rnn_cell_mistakes():
         Mistake("you forgot the derivative of tanh: before multiplying by the "
                 "weights, da_next must go through tanh, i.e. be multiplied by "
                 "(1 - a_next**2).", wrong("no_tanh_derivative")),
-        Mistake("you applied tanh to a_next again: a_next is already tanh(z), so the "
-                "derivative of tanh there is 1 - a_next**2, not 1 - np.tanh(a_next)**2.",
+        Mistake("you applied tanh to a_next again: a_next is already tanh(z), so "
+                "the derivative of tanh there is 1 - a_next**2, not "
+                "1 - np.tanh(a_next)**2.",
                 wrong("tanh_twice")),
         _key_mistake("da_prev uses Waa instead of its transpose: going backwards, the "
                      "gradient flows through Waa.T (da_prev = Waa.T @ dtanh).",
@@ -384,7 +385,9 @@ def _sequence_mistakes(cell, cell_name, lstm):
 
 def _lstm_cell_mistakes():
     def wrong(mistake):
-        return lambda da_next, dc_next, cache: _lstm_cell(da_next, dc_next, cache, mistake)
+        def fn(da_next, dc_next, cache):
+            return _lstm_cell(da_next, dc_next, cache, mistake)
+        return fn
     mistakes = [
         _bias_probe(["dbf", "dbi", "dbc", "dbo"]),
         _transposed_probe(["dWf", "dWi", "dWc", "dWo"]),
@@ -405,9 +408,9 @@ def _lstm_cell_mistakes():
                      "the hidden state is on top, so da_prev = sum of W[:, :n_a].T @ "
                      "dgate (n_a rows), not W[:, n_a:].",
                      wrong("da_prev_from_x_half"), ["da_prev"]),
-        _key_mistake("dxt uses the a half of the weights: in concat = [a_prev; xt] the "
-                     "input is at the bottom, so dxt = sum of W[:, n_a:].T @ dgate, not "
-                     "W[:, :n_a].", wrong("dxt_from_a_half"), ["dxt"]),
+        _key_mistake("dxt uses the a half of the weights: in concat = [a_prev; xt] "
+                     "the input is at the bottom, so dxt = sum of W[:, n_a:].T @ "
+                     "dgate, not W[:, :n_a].", wrong("dxt_from_a_half"), ["dxt"]),
         _key_mistake("the weight gradients use concat = [xt; a_prev]; the forward pass "
                      "stacks [a_prev; xt] (hidden state on top), and dW = dgate @ "
                      "concat.T must use the same order.", wrong("concat_x_on_top"),
@@ -415,26 +418,27 @@ def _lstm_cell_mistakes():
         _key_mistake("the output gate's gradient is wrong: you left out the sigmoid's "
                      "derivative. dΓo = da_next * tanh(c_next) * Γo * (1 - Γo).",
                      wrong("o_without_sigmoid_derivative"), ["dWo", "dbo"]),
-        _key_mistake("the output gate's gradient is wrong: a_next = Γo * tanh(c_next), "
-                     "so it is da_next * tanh(c_next) * Γo * (1 - Γo), with tanh(c_next), "
-                     "not c_next.", wrong("o_with_c_not_tanh_c"), ["dWo", "dbo"]),
-        _key_mistake("the output gate's gradient uses dc; Γo only acts on a_next, so it "
-                     "is da_next * tanh(c_next) * Γo * (1 - Γo).", wrong("o_with_dc"),
+        _key_mistake("the output gate's gradient is wrong: a_next = Γo * "
+                     "tanh(c_next), so it is da_next * tanh(c_next) * Γo * (1 - Γo), "
+                     "with tanh(c_next), not c_next.", wrong("o_with_c_not_tanh_c"),
                      ["dWo", "dbo"]),
+        _key_mistake("the output gate's gradient uses dc; Γo only acts on a_next, "
+                     "so it is da_next * tanh(c_next) * Γo * (1 - Γo).",
+                     wrong("o_with_dc"), ["dWo", "dbo"]),
         _key_mistake("the candidate's gradient is missing the tanh derivative: "
                      "dc̃ = dc * Γi * (1 - c̃**2).", wrong("c_without_tanh_derivative"),
                      ["dWc", "dbc"]),
         _key_mistake("the update gate's gradient is missing the sigmoid derivative: "
-                     "dΓi = dc * c̃ * Γi * (1 - Γi).", wrong("i_without_sigmoid_derivative"),
-                     ["dWi", "dbi"]),
+                     "dΓi = dc * c̃ * Γi * (1 - Γi).",
+                     wrong("i_without_sigmoid_derivative"), ["dWi", "dbi"]),
         _key_mistake("the forget gate's gradient is missing the sigmoid derivative: "
                      "dΓf = dc * c_prev * Γf * (1 - Γf).",
                      wrong("f_without_sigmoid_derivative"), ["dWf", "dbf"]),
         _key_mistake("the forget gate's gradient uses c_next; Γf multiplies c_prev, so "
                      "dΓf = dc * c_prev * Γf * (1 - Γf).", wrong("f_with_c_next"),
                      ["dWf", "dbf"]),
-        _key_mistake("dc_prev is missing the forget gate: c_next = Γf * c_prev + ..., so "
-                     "dc_prev = dc * Γf.", wrong("dc_prev_without_forget_gate"),
+        _key_mistake("dc_prev is missing the forget gate: c_next = Γf * c_prev + "
+                     "..., so dc_prev = dc * Γf.", wrong("dc_prev_without_forget_gate"),
                      ["dc_prev"]),
         _key_mistake("dc_prev only passes dc_next back: it must carry all of dc, "
                      "including the part that came through a_next: dc_prev = dc * Γf.",
@@ -476,9 +480,9 @@ def check_rnn_backward(fn):
 
 
 def check_lstm_cell_backward(fn):
-    """Check ``fn(da_next, dc_next, cache) -> gradients`` against ``rnnlib.lstm_cell_backward``.
+    """Check ``fn(da_next, dc_next, cache) -> gradients`` against the library.
 
-    ``gradients`` must hold dxt, da_prev, dc_prev and dW*, db* for the four
+    The reference is ``rnnlib.lstm_cell_backward``; ``gradients`` must hold dxt, da_prev, dc_prev and dW*, db* for the four
     gates f, i, c, o. Recognises, among others, swapped W[:, :n_a] / W[:, n_a:]
     halves, a wrong output-gate derivative and a dc_prev without Γf.
     """
