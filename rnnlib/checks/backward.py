@@ -482,9 +482,10 @@ def check_rnn_backward(fn):
 def check_lstm_cell_backward(fn):
     """Check ``fn(da_next, dc_next, cache) -> gradients`` against the library.
 
-    The reference is ``rnnlib.lstm_cell_backward``; ``gradients`` must hold dxt, da_prev, dc_prev and dW*, db* for the four
-    gates f, i, c, o. Recognises, among others, swapped W[:, :n_a] / W[:, n_a:]
-    halves, a wrong output-gate derivative and a dc_prev without Γf.
+    The reference is ``rnnlib.lstm_cell_backward``; ``gradients`` must hold
+    dxt, da_prev, dc_prev and dW*, db* for the four gates f, i, c, o.
+    Recognises, among others, swapped W[:, :n_a] / W[:, n_a:] halves, a wrong
+    output-gate derivative and a dc_prev without Γf.
     """
     from .. import lstm_cell_backward
 
