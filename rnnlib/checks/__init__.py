@@ -3,7 +3,7 @@
 Each ``check_<function>(fn)`` runs your ``fn`` on several generated inputs,
 compares it with the library's own function and, when they differ, says in plain
 words what is wrong, naming the classic mistake when it recognises one.
-On success it prints e.g. ``"rnn_cell_forward: all 6 checks passed."``.
+On success it prints e.g. ``"rnn_forward: all 6 checks passed."``.
 
     from rnnlib.checks import check_rnn_cell_forward
     check_rnn_cell_forward(my_rnn_cell_forward)
