@@ -104,27 +104,28 @@ def floor_runner(problem):
     n_a = problem["a0"].shape[0]
     k = 1 if problem["cell"] == "rnn" else 4            # gates stacked in W
     if k == 1:
-        W = np.concatenate([p["Waa"], p["Wax"]], axis=1)
+        Wb = np.concatenate([p["Waa"], p["Wax"], p["ba"]], axis=1)
         Wy = p["Wya"]
     else:
-        W, _ = stack_gates(p, np.float64)
+        Wb = stack_gates(p, np.float64)                   # [W | b]
         Wy = p["Wy"]
     rng = np.random.default_rng(0)
-    HX = rng.standard_normal((T_x + 1, m, n_a + n_x))     # [a<t> | x<t+1>] rows
+    HX = rng.standard_normal((T_x + 1, m, n_a + n_x + 1))  # [a<t> | x<t+1> | 1] rows
     Z = np.empty((T_x, m, k * n_a))                       # pre-activations / gates
     out = rng.standard_normal((T_x, m, k + 1, n_a))       # backward rows (LSTM)
     dz = (out[:, :, 1:] if k == 4 else out[:, :, :1]).reshape(T_x, m, k * n_a)
-    WaT = np.ascontiguousarray(W[:, :n_a].T)
-    Wa = np.ascontiguousarray(W[:, :n_a])
-    WxT = W[:, n_a:].T
+    WaT = np.ascontiguousarray(Wb[:, :n_a].T)
+    Wa = np.ascontiguousarray(Wb[:, :n_a])
+    WxT = Wb[:, n_a:].T
+    Wx = Wb[:, n_a:-1]
     a_cols = np.empty((n_a, m * T_x))
     logits = np.empty((Wy.shape[0], m * T_x))
     tmp = np.empty((m, k * n_a))
     da_next = np.empty((m, n_a))
-    X2 = HX[:T_x, :, n_a:].reshape(T_x * m, n_x)
+    X2 = HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1)
     Z2 = Z.reshape(T_x * m, k * n_a)
     dz2 = dz.reshape(T_x * m, k * n_a)
-    HX2 = HX[:T_x].reshape(T_x * m, n_a + n_x)
+    HX2 = HX[:T_x].reshape(T_x * m, n_a + n_x + 1)
 
     def run():
         np.matmul(X2, WxT, out=Z2)                        # input projections
@@ -134,7 +135,7 @@ def floor_runner(problem):
         for t in reversed(range(T_x)):
             np.dot(dz[t], Wa, out=da_next)                # gradient into a<t-1>
         dW = dz2.T @ HX2                                  # weight gradients
-        dX = dz2 @ W[:, n_a:]                             # input gradients
+        dX = dz2 @ Wx                                     # input gradients
         return dW, dX
 
     return run
@@ -155,7 +156,7 @@ def torch_runner(problem, threads):
             W_ih, W_hh, b_ih = p["Wax"], p["Waa"], p["ba"][:, 0]
         else:
             net = torch.nn.LSTM(n_x, n_a, dtype=torch.float64)
-            W = np.concatenate([p["W" + g] for g in "ifco"])   # torch's order i, f, g, o
+            W = np.concatenate([p["W" + g] for g in "ifco"])  # torch's order i, f, g, o
             W_ih, W_hh = W[:, n_a:], W[:, :n_a]
             b_ih = np.concatenate([p["b" + g] for g in "ifco"])[:, 0]
         net.weight_ih_l0.copy_(torch.from_numpy(W_ih))

@@ -231,3 +231,14 @@ def test_backward_errors_are_clear(cell):
                                              "da contains NaN or infinite values")
     other = (rnnlib.fast.lstm_backward if cell == "rnn" else rnnlib.fast.rnn_backward)
     assert _error(other, da, caches)[0] is TypeError
+
+
+def test_large_transposes_take_the_two_pass_path_correctly():
+    from rnnlib.fast.layout import TWO_PASS_BYTES, copy_transposed
+    rng = np.random.default_rng(10)
+    rows = rng.standard_normal((30, 40, 500))            # (T, m, n), 4.8 MB
+    assert rows.nbytes >= TWO_PASS_BYTES
+    columns = copy_transposed(rows, np.empty((500, 40, 30)))
+    np.testing.assert_array_equal(columns, rows.transpose(2, 1, 0))
+    back = copy_transposed(columns, np.empty((30, 40, 500)))
+    np.testing.assert_array_equal(back, rows)

@@ -10,22 +10,31 @@ so that every time step is one contiguous block, and all time steps together
 are one (T_x * m, n_x) matrix, with no copy, for the big matrix products.
 
 The inputs of step t are kept side by side in one buffer ``HX`` of shape
-(T_x + 1, m, n_a + n_x):
+(T_x + 1, m, n_a + n_x + 1):
 
-    HX[t] = [a<t> | x<t+1>]             # the row form of concat = [a_prev; xt]
+    HX[t] = [a<t> | x<t+1> | 1]         # the row form of [a_prev; xt; 1]
 
 Step t reads ``HX[t]`` and writes its hidden state into ``HX[t + 1, :, :n_a]``.
-After the loop ``HX[:T_x]`` reshaped to (T_x * m, n_a + n_x) is the input of
-every step at once, which is all the weight gradients need.
+The constant 1 is the input that the bias multiplies: with W and b side by
+side as [W | b], the products include the bias and the weight gradient
+product yields db as its last column, with no separate pass over the data.
+After the loop ``HX[:T_x]`` reshaped to (T_x * m, n_a + n_x + 1) is the input
+of every step at once, which is all the weight gradients need.
+
+Moving between layouts is a transpose, the slowest kind of copy for large
+arrays (every element read from a different cache line); ``copy_transposed``
+does it in two cache-friendly passes when the arrays are large.
 """
 
 import numpy as np
 
 from ..validation import Dims, as_float_array, check_shape
-from .workspace import pool
+from .workspace import Lease, pool
 
 __all__ = ["concat_rows", "to_columns", "gradient_rows", "common_dtype",
-           "reshape_view"]
+           "reshape_view", "copy_transposed", "output_layer"]
+
+TWO_PASS_BYTES = 1 << 22        # transposes of 4 MiB and more go in two passes
 
 
 def common_dtype(*arrays):
@@ -34,7 +43,7 @@ def common_dtype(*arrays):
 
 
 def concat_rows(x, a0, dtype, owner):
-    """The buffer HX (T_x + 1, m, n_a + n_x) with a0 and every x<t> in place.
+    """The buffer HX (T_x + 1, m, n_a + n_x + 1) with a0, every x<t> and the 1s.
 
     ``x`` is (n_x, m, T_x), ``a0`` is (n_a, m); the hidden-state part of rows
     1..T_x is left for the forward pass to fill. The buffer is lent to
@@ -42,11 +51,33 @@ def concat_rows(x, a0, dtype, owner):
     """
     n_x, m, T_x = x.shape
     n_a = a0.shape[0]
-    HX = pool.empty((T_x + 1, m, n_a + n_x), dtype, owner)
+    HX = pool.empty((T_x + 1, m, n_a + n_x + 1), dtype, owner)
     HX[0, :, :n_a] = a0.T                               # a<0>
-    np.copyto(HX[:T_x, :, n_a:], x.transpose(2, 1, 0))  # x<1> ... x<T_x> as rows
-    HX[T_x, :, n_a:] = 0                                # no x<T_x + 1>: unused
+    copy_transposed(x, HX[:T_x, :, n_a:-1])             # x<1> ... x<T_x> as rows
+    HX[T_x, :, n_a:-1] = 0                              # no x<T_x + 1>: unused
+    HX[:, :, -1] = 1                                    # the input of the bias
     return HX
+
+
+def copy_transposed(src, out):
+    """``out[i, j, k] = src[k, j, i]`` for 3-D arrays; returns ``out``.
+
+    This turns rows (T, m, n) into columns (n, m, T) and back. Done in one
+    ``np.copyto``, consecutive writes read memory far apart; for large arrays
+    it goes through a temporary (m, ., .) in two passes that each move
+    contiguous runs or transpose one example's (T, n) tile, small enough to
+    stay in the cache: about twice as fast at the large benchmark size.
+    """
+    A, B, C = src.shape
+    if src.nbytes < TWO_PASS_BYTES or B == 1:
+        np.copyto(out, src.transpose(2, 1, 0))
+        return out
+    with Lease() as lease:
+        tile = pool.empty((B, C, A), src.dtype, lease)  # tile[j] = src[:, j, :].T
+        for j in range(B):
+            np.copyto(tile[j], src[:, j, :].T)
+        np.copyto(out, tile.transpose(1, 0, 2))         # contiguous runs of A
+    return out
 
 
 def reshape_view(array, shape):
@@ -62,9 +93,25 @@ def reshape_view(array, shape):
 def to_columns(rows):
     """A fresh C-ordered (n, m, T) array from rows (T, m, n): the book's layout."""
     T, m, n = rows.shape
-    columns = np.empty((n, m, T), rows.dtype)
-    np.copyto(columns, rows.transpose(2, 1, 0))
-    return columns
+    return copy_transposed(rows, np.empty((n, m, T), rows.dtype))
+
+
+def output_layer(Wy, by, a, dtype):
+    """ŷ = softmax(Wy a + by) for all steps at once: a new (n_y, m, T_x) array.
+
+    The same computation as ``rnnlib.activations.softmax`` (stable: the
+    per-column maximum is subtracted first), done in place in the result
+    array instead of through temporaries the size of ŷ.
+    """
+    n_a, m, T_x = a.shape
+    y = np.empty((Wy.shape[0], m, T_x), dtype)
+    logits = y.reshape(-1, m * T_x)                     # a view: y fills in place
+    np.matmul(Wy, a.reshape(n_a, m * T_x), out=logits)  # every step in one product
+    logits += by
+    logits -= logits.max(axis=0)                        # largest logit becomes 0
+    np.exp(logits, out=logits)
+    logits /= logits.sum(axis=0)                        # columns sum to 1
+    return y
 
 
 def gradient_rows(da, caches, owner):
@@ -85,5 +132,5 @@ def gradient_rows(da, caches, owner):
                          f"with T_x <= {caches.T_x}")
     dtype = common_dtype(da, caches.HX)
     rows = pool.empty((da.shape[2], caches.m, caches.n_a), dtype, owner)
-    np.copyto(rows, da.transpose(2, 1, 0))
+    copy_transposed(da, rows)
     return rows, dtype

@@ -25,11 +25,10 @@ Inside, sequences are stored as rows (time first, one example per row): see
 
 import numpy as np
 
-from ..activations import _softmax
 from ..lstm import LSTM_PARAMETER_SHAPES
-from ..validation import as_float_array, check_parameters, check_shape
-from .layout import (common_dtype, concat_rows, gradient_rows, reshape_view,
-                     to_columns)
+from .checks import checked_inputs
+from .layout import (common_dtype, concat_rows, gradient_rows, output_layer,
+                     reshape_view, to_columns)
 from .workspace import Lease, pool
 
 __all__ = ["LSTMCaches", "lstm_forward", "lstm_backward", "GATE_ORDER"]
@@ -43,7 +42,7 @@ class LSTMCaches:
     Attributes:
     parameters -- the parameter dict given to the forward pass (not copied)
     x -- the input (n_x, m, T_x) as checked by the forward pass
-    HX -- (T_x + 1, m, n_a + n_x) rows: HX[t] = [a<t> | x<t+1>], a<0> = a0
+    HX -- (T_x + 1, m, n_a + n_x + 1) rows: HX[t] = [a<t> | x<t+1> | 1], a<0> = a0
     gates -- (T_x, m, 4 n_a) rows: gates[t-1] = [c̃<t> | Γf<t> | Γi<t> | Γo<t>]
     C -- (T_x + 1, m, n_a) rows: C[t] = c<t>, C[0] = 0
     tanh_c -- (T_x, m, n_a) rows: tanh_c[t-1] = tanh(c<t>)
@@ -65,22 +64,16 @@ class LSTMCaches:
                 f"T_x={self.T_x}, dtype={self.HX.dtype}>")
 
 
-def _check_forward_inputs(x, a0, parameters):
-    """The seed API's checks, with its messages (rnnlib.validation)."""
-    dims = check_parameters(parameters, LSTM_PARAMETER_SHAPES)
-    x = as_float_array("x", x, shape=("n_x", "m", "T_x"))
-    check_shape("x", x, ("n_x", "m", "T_x"), dims)
-    a0 = as_float_array("a0", a0, shape=("n_a", "m"))
-    check_shape("a0", a0, ("n_a", "m"), dims)
-    return x, a0
-
-
 def stack_gates(parameters, dtype):
-    """The stacked weights W (4 n_a, n_a + n_x) and biases b (4 n_a, 1), order c, f, i, o."""
+    """[W | b]: weights and biases of the four gates, (4 n_a, n_a + n_x + 1).
+
+    Row blocks in GATE_ORDER (c, f, i, o); the last column is the bias, the
+    weight of the constant input 1 (see ``rnnlib.fast.layout``).
+    """
     p = parameters
-    W = np.concatenate([p["W" + g] for g in GATE_ORDER]).astype(dtype, copy=False)
-    b = np.concatenate([p["b" + g] for g in GATE_ORDER]).astype(dtype, copy=False)
-    return W, b
+    Wb = np.concatenate([np.concatenate([p["W" + g] for g in GATE_ORDER]),
+                         np.concatenate([p["b" + g] for g in GATE_ORDER])], axis=1)
+    return Wb.astype(dtype, copy=False)
 
 
 def lstm_forward(x, a0, parameters):
@@ -101,29 +94,26 @@ def lstm_forward(x, a0, parameters):
     ``a``, ``y`` and ``c`` are new arrays owned by the caller. The dtype is the
     one numpy gives to all inputs together (float32 in, float32 out).
     """
-    x, a0 = _check_forward_inputs(x, a0, parameters)
+    x, a0 = checked_inputs(x, a0, parameters, LSTM_PARAMETER_SHAPES, "Wy")
     p = parameters
     n_x, m, T_x = x.shape
     n_a = a0.shape[0]
     dtype = common_dtype(x, a0, *(p[k] for k in LSTM_PARAMETER_SHAPES))
     caches = LSTMCaches(p, x, n_a)
-    HX = caches.HX = concat_rows(x, a0, dtype, caches)   # HX[t] = [a<t> | x<t+1>]
+    HX = caches.HX = concat_rows(x, a0, dtype, caches)   # HX[t] = [a<t> | x<t+1> | 1]
     G = caches.gates = pool.empty((T_x, m, 4 * n_a), dtype, caches)
     C = caches.C = pool.empty((T_x + 1, m, n_a), dtype, caches)
     TC = caches.tanh_c = pool.empty((T_x, m, n_a), dtype, caches)
     C[0] = 0                                             # the memory starts empty
 
-    # Stacked weights with the sigmoid rows negated: the products give -z there.
-    W, b = stack_gates(p, dtype)
-    sign = np.ones((4 * n_a, 1), dtype)
-    sign[n_a:] = -1
-    WaT = np.ascontiguousarray((W[:, :n_a] * sign).T)    # (n_a, 4 n_a)
-    WxT = (W[:, n_a:] * sign).T                          # (n_x, 4 n_a)
+    # Stacked [W | b] with the sigmoid rows negated: the products give -z there.
+    Wb = stack_gates(p, dtype)
+    Wb[n_a:] *= -1
+    WaT = np.ascontiguousarray(Wb[:, :n_a].T)            # (n_a, 4 n_a)
 
-    # Input projections of all steps in one product, into the gate buffer.
+    # Input projections of all steps (bias included) in one product, into G.
     G2 = reshape_view(G, (T_x * m, 4 * n_a))             # (T_x m, 4 n_a)
-    np.matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x), WxT, out=G2)
-    G2 += (b * sign).T
+    np.matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wb[:, n_a:].T, out=G2)
 
     # Per step, views of the buffers: z<t> and its blocks, c, tanh(c), a.
     z = list(G)                                          # (m, 4 n_a) each
@@ -150,8 +140,7 @@ def lstm_forward(x, a0, parameters):
 
     a_out = to_columns(HX[1:, :, :n_a])                  # (n_a, m, T_x), new array
     c_out = to_columns(C[1:])                            # (n_a, m, T_x), new array
-    logits = p["Wy"] @ a_out.reshape(n_a, m * T_x) + p["by"]   # all steps at once
-    y = _softmax(logits).reshape(-1, m, T_x).astype(dtype, copy=False)
+    y = output_layer(p["Wy"], p["by"], a_out, dtype)     # (n_y, m, T_x), new array
     return a_out, y, c_out, caches
 
 
@@ -210,8 +199,8 @@ def lstm_backward(da, caches):
         # are dz<t> in the stacked gate order, and dc_prev is carried to t-1.
         out = pool.empty((T_x, m, 5, n_a), dtype, lease)
         dz = reshape_view(out[:, :, 1:], (T_x, m, 4 * n_a))  # dz[t] = out[t, :, 1:]
-        W, _ = stack_gates(caches.parameters, dtype)
-        Wa = np.ascontiguousarray(W[:, :n_a])                # (4 n_a, n_a)
+        Wb = stack_gates(caches.parameters, dtype)
+        Wa = np.ascontiguousarray(Wb[:, :n_a])               # (4 n_a, n_a)
         g = np.empty((m, n_a), dtype)                        # total gradient into a<t>
         dc = np.empty((m, n_a), dtype)                       # total gradient into c<t>
         da_next = np.zeros((m, n_a), dtype)                  # from step t+1
@@ -225,11 +214,12 @@ def lstm_backward(da, caches):
             np.dot(dz[t], Wa, out=da_next)                    # into a<t-1>
             dc_next = out[t, :, 0]                            # into c<t-1>
 
-        # Every step at once: dW = sum_t dz<t> [a<t-1>; x<t>]^T, one product.
+        # Every step at once: [dW | db] = sum_t dz<t> [a<t-1>; x<t>; 1]^T
         dz_all = dz.reshape(T_x * m, 4 * n_a)                # (T_x m, 4 n_a)
-        dW = dz_all.T @ HX[:T_x].reshape(T_x * m, -1)        # (4 n_a, n_a + n_x)
-        db = dz_all.sum(axis=0).reshape(4 * n_a, 1)
-        dx_rows = (dz_all @ W[:, n_a:]).reshape(T_x, m, -1)  # (T_x, m, n_x)
+        dWb = dz_all.T @ HX[:T_x].reshape(T_x * m, -1)       # (4 n_a, n_a + n_x + 1)
+        dW = np.ascontiguousarray(dWb[:, :-1])               # (4 n_a, n_a + n_x)
+        db = np.ascontiguousarray(dWb[:, -1:])               # (4 n_a, 1)
+        dx_rows = (dz_all @ Wb[:, n_a:-1]).reshape(T_x, m, -1)  # (T_x, m, n_x)
         gradients = {"dx": to_columns(dx_rows),
                      "da0": np.ascontiguousarray(da_next.T)}
         for k, gate in enumerate(GATE_ORDER):

@@ -7,7 +7,8 @@ What makes it fast (each step is measured in the chapter "Making recurrent
 networks fast"):
 
 * the input projections ``Wax x<t> + ba`` of every step are one matrix product
-  before the loop; only ``Waa a<t-1>`` must wait for the previous step;
+  before the loop (the bias as the weight of a constant input 1); only
+  ``Waa a<t-1>`` must wait for the previous step;
 * the loop body is three numpy calls writing into preallocated arrays (``out=``);
 * the output layer and softmax run once on all steps after the loop;
 * backward: ``1 - a<t>**2`` for every step is computed before the loop, the loop
@@ -20,11 +21,10 @@ Inside, sequences are stored as rows (time first, one example per row): see
 
 import numpy as np
 
-from ..activations import _softmax
 from ..rnn import RNN_PARAMETER_SHAPES
-from ..validation import as_float_array, check_parameters, check_shape
-from .layout import (common_dtype, concat_rows, gradient_rows, reshape_view,
-                     to_columns)
+from .checks import checked_inputs
+from .layout import (common_dtype, concat_rows, gradient_rows, output_layer,
+                     reshape_view, to_columns)
 from .workspace import Lease, pool
 
 __all__ = ["RNNCaches", "rnn_forward", "rnn_backward"]
@@ -36,7 +36,7 @@ class RNNCaches:
     Attributes:
     parameters -- the parameter dict given to the forward pass (not copied)
     x -- the input (n_x, m, T_x) as checked by the forward pass
-    HX -- (T_x + 1, m, n_a + n_x) rows: HX[t] = [a<t> | x<t+1>], a<0> = a0
+    HX -- (T_x + 1, m, n_a + n_x + 1) rows: HX[t] = [a<t> | x<t+1> | 1], a<0> = a0
     n_a, m, T_x -- sizes of the forward pass
 
     The arrays belong to this object: they stay valid as long as you keep it,
@@ -53,16 +53,6 @@ class RNNCaches:
     def __repr__(self):
         return (f"<rnnlib.fast RNN caches: n_a={self.n_a}, m={self.m}, "
                 f"T_x={self.T_x}, dtype={self.HX.dtype}>")
-
-
-def _check_forward_inputs(x, a0, parameters):
-    """The seed API's checks, with its messages (rnnlib.validation)."""
-    dims = check_parameters(parameters, RNN_PARAMETER_SHAPES)
-    x = as_float_array("x", x, shape=("n_x", "m", "T_x"))
-    check_shape("x", x, ("n_x", "m", "T_x"), dims)
-    a0 = as_float_array("a0", a0, shape=("n_a", "m"))
-    check_shape("a0", a0, ("n_a", "m"), dims)
-    return x, a0
 
 
 def rnn_forward(x, a0, parameters):
@@ -82,20 +72,20 @@ def rnn_forward(x, a0, parameters):
     ``a`` and ``y_pred`` are new arrays owned by the caller. The dtype is the
     one numpy gives to all inputs together (float32 in, float32 out).
     """
-    x, a0 = _check_forward_inputs(x, a0, parameters)
+    x, a0 = checked_inputs(x, a0, parameters, RNN_PARAMETER_SHAPES, "Wya")
     p = parameters
     n_x, m, T_x = x.shape
     n_a = a0.shape[0]
     dtype = common_dtype(x, a0, *(p[k] for k in RNN_PARAMETER_SHAPES))
     caches = RNNCaches(p, x, n_a)
-    HX = caches.HX = concat_rows(x, a0, dtype, caches)   # HX[t] = [a<t> | x<t+1>]
+    HX = caches.HX = concat_rows(x, a0, dtype, caches)   # HX[t] = [a<t> | x<t+1> | 1]
 
-    # Input projections of all steps in one product, written where the
-    # hidden states will go: HX[t+1, :, :n_a] = x<t+1> Wax^T + ba^T.
+    # Input projections of all steps (bias included: the 1 in HX) in one
+    # product, written where the hidden states will go.
     Z = reshape_view(HX[1:, :, :n_a], (T_x * m, n_a))    # (T_x m, n_a)
-    np.matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x), p["Wax"].T.astype(dtype, copy=False),
+    Wxb = np.concatenate([p["Wax"], p["ba"]], axis=1)    # [Wax | ba]
+    np.matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wxb.T.astype(dtype, copy=False),
               out=Z)
-    Z += p["ba"].T
 
     WaaT = np.ascontiguousarray(p["Waa"].T, dtype=dtype)  # contiguous: faster np.dot
     a_prevs = list(HX[:T_x, :, :n_a])                     # a<t-1> as (m, n_a) views
@@ -107,9 +97,8 @@ def rnn_forward(x, a0, parameters):
         np.tanh(z, out=z)                                 # a<t>, in place
 
     a = to_columns(HX[1:, :, :n_a])                       # (n_a, m, T_x), new array
-    logits = p["Wya"] @ a.reshape(n_a, m * T_x) + p["by"]  # all steps at once
-    y_pred = _softmax(logits).reshape(-1, m, T_x)         # (n_y, m, T_x)
-    return a, y_pred.astype(dtype, copy=False), caches
+    y_pred = output_layer(p["Wya"], p["by"], a, dtype)    # (n_y, m, T_x)
+    return a, y_pred, caches
 
 
 def rnn_backward(da, caches):
@@ -145,16 +134,16 @@ def rnn_backward(da, caches):
             np.multiply(dz_t, dtanh_t, out=dz_t)         # through tanh: dz<t>
             np.dot(dz_t, Waa, out=da_next)               # into a<t-1>: Waa^T dz<t>
 
-        # Every step at once: dW = sum_t dz<t> [a<t-1>; x<t>]^T, one product.
+        # Every step at once: [dWaa | dWax | dba] = sum_t dz<t> [a<t-1>; x<t>; 1]^T
         dz_all = dz.reshape(T_x * m, n_a)                # (T_x m, n_a)
-        concat_all = HX[:T_x].reshape(T_x * m, -1)       # (T_x m, n_a + n_x)
-        dW = dz_all.T @ concat_all                       # (n_a, n_a + n_x)
+        concat_all = HX[:T_x].reshape(T_x * m, -1)       # (T_x m, n_a + n_x + 1)
+        dW = dz_all.T @ concat_all                       # (n_a, n_a + n_x + 1)
         dx_rows = (dz_all @ p["Wax"].astype(dtype, copy=False)).reshape(T_x, m, -1)
         gradients = {
             "dx": to_columns(dx_rows),                   # (n_x, m, T_x)
             "da0": np.ascontiguousarray(da_next.T),      # (n_a, m)
-            "dWax": np.ascontiguousarray(dW[:, n_a:]),   # (n_a, n_x)
+            "dWax": np.ascontiguousarray(dW[:, n_a:-1]),  # (n_a, n_x)
             "dWaa": np.ascontiguousarray(dW[:, :n_a]),   # (n_a, n_a)
-            "dba": dz_all.sum(axis=0).reshape(n_a, 1),   # (n_a, 1)
+            "dba": np.ascontiguousarray(dW[:, -1:]),     # (n_a, 1)
         }
     return gradients
