@@ -47,6 +47,7 @@ window.addEventListener("load", function () {
 </script>
 """
 
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 EXTERNAL = re.compile(r"^(https?:)?//", re.IGNORECASE)
 
 
@@ -93,7 +94,7 @@ class Resources(HTMLParser):
 
 
 def test_site_has_every_chapter_page(site):
-    toc = (site.parents[1] / "_toc.yml").read_text()
+    toc = (ROOT / "_toc.yml").read_text()
     for entry in re.findall(r"file:\s*(\S+)", toc):
         assert (site / f"{entry}.html").is_file(), f"{entry} is in _toc.yml but was not built"
 
