@@ -3,8 +3,10 @@
 Where the classic loop (``rnnlib.classic``) takes one name per SGD step,
 ``train`` takes minibatches of names, padded to a common length, with a mask
 so that padding adds nothing to the loss; it uses Adam (Kingma and Ba, 2015)
-or Adagrad, clips the gradients' global norm (Pascanu et al., 2013) and stops
-early when the loss on a validation split of its names stops improving.
+or Adagrad, clips the gradients' global norm (Pascanu et al., 2013), applies
+dropout to the hidden states on their way to the output layer, halves the
+learning rate whenever the validation loss stops improving and stops early
+when it has not improved for a few epochs; it returns the best weights seen.
 
 A batch of m names, T = (longest name) + 1 steps, columns are names:
 
@@ -25,6 +27,7 @@ import time
 
 import numpy as np
 
+from .activations import _softmax
 from .clipping import clip_by_global_norm
 from .initializers import initialize_lstm_parameters, initialize_rnn_parameters
 from .lstm import LSTM_PARAMETER_SHAPES, _lstm_cell_step
@@ -32,13 +35,14 @@ from .rnn import RNN_PARAMETER_SHAPES, _rnn_cell_step
 from .validation import check_parameters
 from .vocab import VOCAB_SIZE, decode, encode, split_names
 
-try:  # the fast engine, a drop-in replacement of the seed API
-    from .fast import lstm_backward, lstm_forward, rnn_backward, rnn_forward
-except ImportError:  # pragma: no cover - before rnnlib.fast exists
-    from .lstm import lstm_forward
-    from .lstm_backward import lstm_backward
-    from .rnn import rnn_forward
-    from .rnn_backward import rnn_backward
+# The seed API's sequence functions (SPEC sections 1-3). At the minibatch sizes
+# used here (32 names) they were measured faster on the book's 2-core machine
+# than rnnlib.fast, whose larger fused products pay for OpenBLAS threading
+# when the cores are busy; the two agree to ~1e-15, so either would do.
+from .lstm import lstm_forward
+from .lstm_backward import lstm_backward
+from .rnn import rnn_forward
+from .rnn_backward import rnn_backward
 
 __all__ = ["TrainConfig", "train", "evaluate", "next_char_probabilities",
            "sample_names", "save", "load"]
@@ -50,15 +54,18 @@ class TrainConfig:
     n_a: int = 64                  # hidden units (size of a<t>, and of c<t> for the LSTM)
     batch_size: int = 32           # names per minibatch
     optimizer: str = "adam"        # "adam" (Kingma and Ba, 2015) or "adagrad"
-    learning_rate: float = 0.01    # step size of the optimiser
+    learning_rate: float = 0.02    # step size of the optimiser
     beta1: float = 0.9             # Adam: decay of the running mean of gradients
     beta2: float = 0.999           # Adam: decay of the running mean of squared gradients
     eps: float = 1e-8              # Adam/Adagrad: keeps the division finite
     max_norm: float = 5.0          # clip the global gradient norm to this (Pascanu et al.)
-    max_epochs: int = 60           # upper bound on passes over the training names
-    patience: int = 5              # stop after this many epochs without a better validation loss
+    max_epochs: int = 20           # upper bound on passes over the training names
+    patience: int = 3              # stop after this many epochs without a better validation loss
+    lr_decay: float = 0.5          # after an epoch without improvement: go back to the best
+                                   # weights and multiply the learning rate by this (1 = off)
     valid_fraction: float = 0.1    # share of the given names held out for early stopping
     init_scale: float = 0.1        # standard deviation of the initial weights
+    dropout: float = 0.2           # share of a<t>'s units hidden from the output layer in training
     forget_bias: float = 1.0       # LSTM only: initial bf, so the cell remembers at first
     seed: int = 0                  # seeds the split, the initial weights and the batch order
 
@@ -94,6 +101,22 @@ def _batch(names):
     return x, Y, mask
 
 
+def _batches(names, batch_size, rng, sort_window=8):
+    """Shuffled minibatches of similar lengths (less padding), in random order.
+
+    The names are shuffled, cut into windows of ``sort_window`` batches, sorted
+    by length inside each window and cut into batches; the batches are then
+    shuffled. Every name is used once per epoch.
+    """
+    order = rng.permutation(len(names))
+    window = batch_size * sort_window
+    batches = []
+    for first in range(0, len(order), window):
+        chunk = sorted(order[first:first + window], key=lambda i: len(names[i]))
+        batches += [chunk[k:k + batch_size] for k in range(0, len(chunk), batch_size)]
+    return [[names[i] for i in batches[j]] for j in rng.permutation(len(batches))]
+
+
 def _forward(parameters, cell, x):
     """Run the model from a<0> = 0; returns (a, y_hat, caches)."""
     a0 = np.zeros((_n_a(parameters), x.shape[1]))
@@ -114,21 +137,32 @@ def _nll_sum(y_hat, Y, mask):
     return float(-np.sum(np.log(p[mask > 0])))
 
 
-def _loss_and_gradients(parameters, cell, x, Y, mask):
-    """Mean NLL per character of a batch and its gradients (keys 'd' + name)."""
+def _loss_and_gradients(parameters, cell, x, Y, mask, keep=None):
+    """Mean NLL per character of a batch and its gradients (keys 'd' + name).
+
+    ``keep`` (optional, shape of ``a``) is a dropout mask on the hidden states
+    as the output layer sees them: ŷ<t> = softmax(Wy (keep * a<t>) + by),
+    with keep = 0 (dropped) or 1 / keep_probability (kept).
+    """
     a, y_hat, caches = _forward(parameters, cell, x)     # a (n_a, m, T), y_hat (27, m, T)
+    out = "Wya" if cell == "rnn" else "Wy"
+    if keep is not None:                                 # recompute the output layer
+        a = a * keep
+        y_hat = _softmax(np.einsum("ya,amt->ymt", parameters[out], a)
+                         + parameters["by"][:, :, None])
     m, T = Y.shape
     n_chars = mask.sum()
     loss = _nll_sum(y_hat, Y, mask) / n_chars
     dz = y_hat.copy()
     dz[Y, np.arange(m)[:, None], np.arange(T)[None, :]] -= 1    # ŷ - y at every step
     dz *= mask / n_chars                                 # padding contributes nothing
-    out = "Wya" if cell == "rnn" else "Wy"
     gradients = {
         "d" + out: np.einsum("ymt,amt->ya", dz, a),      # sum over m, t of dz a.T
         "dby": dz.sum(axis=(1, 2))[:, None],
     }
     da = np.einsum("ya,ymt->amt", parameters[out], dz)   # da<t> = W.T dz<t>, (n_a, m, T)
+    if keep is not None:
+        da *= keep                                       # dropped units get no gradient
     backward = rnn_backward if cell == "rnn" else lstm_backward
     grads = backward(da, caches)
     for name in parameters:
@@ -142,6 +176,7 @@ class _Optimizer:
 
     def __init__(self, parameters, config):
         self.config = config
+        self.learning_rate = config.learning_rate   # lowered on plateaus by train()
         self.step = 0
         self.m = {k: np.zeros_like(v) for k, v in parameters.items()}   # first moment / unused
         self.v = {k: np.zeros_like(v) for k, v in parameters.items()}   # second moment / sum of g^2
@@ -156,10 +191,10 @@ class _Optimizer:
                 self.v[k] = c.beta2 * self.v[k] + (1 - c.beta2) * g * g
                 m_hat = self.m[k] / (1 - c.beta1 ** self.step)    # bias-corrected means
                 v_hat = self.v[k] / (1 - c.beta2 ** self.step)
-                parameters[k] -= c.learning_rate * m_hat / (np.sqrt(v_hat) + c.eps)
+                parameters[k] -= self.learning_rate * m_hat / (np.sqrt(v_hat) + c.eps)
             else:
                 self.v[k] += g * g
-                parameters[k] -= c.learning_rate * g / (np.sqrt(self.v[k]) + c.eps)
+                parameters[k] -= self.learning_rate * g / (np.sqrt(self.v[k]) + c.eps)
 
 
 def _interactive():
@@ -203,11 +238,14 @@ def train(names, cell="rnn", config=None, progress=None, history=None, **setting
     best, best_nll, waited = None, np.inf, 0
     start = time.perf_counter()
     for epoch in range(1, config.max_epochs + 1):
-        order = rng.permutation(len(fit_names))
         total, count = 0.0, 0.0
-        for first in range(0, len(order), config.batch_size):
-            x, Y, mask = _batch([fit_names[i] for i in order[first:first + config.batch_size]])
-            loss, gradients = _loss_and_gradients(parameters, cell, x, Y, mask)
+        for batch in _batches(fit_names, config.batch_size, rng):
+            x, Y, mask = _batch(batch)
+            keep = None
+            if config.dropout > 0:                         # inverted dropout on a<t>
+                shape = (config.n_a,) + Y.shape
+                keep = (rng.random(shape) >= config.dropout) / (1 - config.dropout)
+            loss, gradients = _loss_and_gradients(parameters, cell, x, Y, mask, keep)
             gradients, _ = clip_by_global_norm(gradients, config.max_norm)
             optimizer.update(parameters, gradients)
             total += loss * mask.sum()
@@ -226,6 +264,9 @@ def train(names, cell="rnn", config=None, progress=None, history=None, **setting
             waited += 1
             if waited >= config.patience:
                 break
+            if config.lr_decay != 1.0:                    # smaller steps from the best point
+                parameters.update({k: v.copy() for k, v in best.items()})
+                optimizer.learning_rate *= config.lr_decay
     if show:
         print(file=sys.stderr, flush=True)
     return best

@@ -38,13 +38,17 @@ def test_evaluate_counts_every_character_and_the_end_token():
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
-def test_masked_batch_gradients_match_finite_differences(cell):
+@pytest.mark.parametrize("dropout", [False, True])
+def test_masked_batch_gradients_match_finite_differences(cell, dropout):
     parameters = parameters_for(cell, n_a=3)
     x, Y, mask = charlm._batch(["ab", "rex", "z"])            # padding in two columns
-    _, gradients = charlm._loss_and_gradients(parameters, cell, x, Y, mask)
+    keep = None
+    if dropout:                                               # a fixed dropout mask
+        keep = (np.random.default_rng(2).random((3,) + Y.shape) >= 0.3) / 0.7
+    _, gradients = charlm._loss_and_gradients(parameters, cell, x, Y, mask, keep)
     assert sorted(gradients) == sorted("d" + k for k in parameters)
     report = gradcheck.gradient_check(
-        lambda: charlm._loss_and_gradients(parameters, cell, x, Y, mask)[0],
+        lambda: charlm._loss_and_gradients(parameters, cell, x, Y, mask, keep)[0],
         parameters, gradients)
     assert report.passed, report.details()
 
