@@ -101,6 +101,10 @@ def rnn_backward(da, caches, bug=None, cell_bug=None):
     steps, x = caches
     n_a, m, T_x = da.shape
     g = {"dx": np.zeros(x[:, :, :T_x].shape), "da0": np.zeros((n_a, m))}
+    if bug == "dx_from_x":
+        g["dx"] = np.zeros(x.shape)                   # T_x taken from x, not da
+    if bug == "loop_from_x":
+        T_x = x.shape[2]
     p = steps[0][3]
     for k in ("Wax", "Waa", "ba"):
         g["d" + k] = np.zeros(p[k].shape)
@@ -122,7 +126,7 @@ def rnn_backward(da, caches, bug=None, cell_bug=None):
 def lstm_backward(da, caches, bug=None, cell_bug=None):
     steps, x = caches
     n_a, m, T_x = da.shape
-    g = {"dx": np.zeros(x[:, :, :T_x].shape)}
+    g = {"dx": np.zeros(x.shape if bug == "dx_from_x" else x[:, :, :T_x].shape)}
     for k in "fico":
         g["dW" + k] = np.zeros(steps[0][9]["W" + k].shape)
         g["db" + k] = np.zeros((n_a, 1))
@@ -175,6 +179,8 @@ def test_checks_include_one_example_and_one_time_step(capsys):
     assert any(m == 1 for _, _, m, _ in SEQUENCE_SIZES)
     assert any(T == 1 for _, _, _, T in SEQUENCE_SIZES)
     assert any(n_x == n_a for n_x, n_a, _ in CELL_SIZES)
+    from rnnlib.checks.backward import SHORT_DA
+    assert SHORT_DA[4] < SHORT_DA[3]                   # da shorter than the run
 
 
 # ------------------------------------------------ each mistake, its message
@@ -221,6 +227,17 @@ def test_rnn_sequence_mistake_is_named(bug):
     message = assert_rejected(check_rnn_backward, with_bug(rnn_backward, bug=bug),
                               *RNN_MISTAKES[bug])
     assert "T_x=1" not in message.splitlines()[0]   # only longer sequences show these
+
+
+def test_rnn_sequence_taking_T_x_from_x_is_named():
+    assert_rejected(check_rnn_backward, with_bug(rnn_backward, bug="dx_from_x"),
+                    "da covers the first 3 of 5 steps",
+                    "take T_x from da.shape")
+
+
+def test_rnn_sequence_looping_over_x_reports_the_short_da_case():
+    assert_rejected(check_rnn_backward, with_bug(rnn_backward, bug="loop_from_x"),
+                    "da covers the first 3 of 5 steps", "raised IndexError")
 
 
 def test_rnn_sequence_with_a_wrong_cell_points_to_the_cell():
@@ -278,6 +295,11 @@ LSTM_MISTAKES = {
 def test_lstm_sequence_mistake_is_named(bug):
     assert_rejected(check_lstm_backward, with_bug(lstm_backward, bug=bug),
                     *LSTM_MISTAKES[bug])
+
+
+def test_lstm_sequence_taking_T_x_from_x_is_named():
+    assert_rejected(check_lstm_backward, with_bug(lstm_backward, bug="dx_from_x"),
+                    "dx has 5 time steps", "take T_x from da.shape")
 
 
 def test_lstm_sequence_with_a_wrong_cell_points_to_the_cell():

@@ -62,6 +62,9 @@ def _lstm_parameters(rng, n_x, n_a, n_y):
 # carrying. n_a >= 2 everywhere, so that a bias summed over the wrong axis shows.
 CELL_SIZES = [(3, 5, 10), (2, 4, 1), (4, 4, 3), (1, 2, 6)]
 SEQUENCE_SIZES = [(3, 5, 4, 1), (3, 5, 4, 6), (2, 3, 1, 5), (4, 4, 3, 4), (2, 2, 1, 1)]
+# A last case runs the forward pass for 5 steps but gives da for the first 3 only:
+# T_x is taken from da, as in the library (the later steps do not reach the loss).
+SHORT_DA = (3, 4, 2, 5, 3)        # n_x, n_a, m, steps run forwards, T_x of da
 
 
 def _label(sizes):
@@ -96,15 +99,19 @@ def _sequence_cases(lstm):
 
     rng = np.random.default_rng(SEED + 1)
     cases = []
-    for n_x, n_a, m, T_x in SEQUENCE_SIZES:
-        x = rng.standard_normal((n_x, m, T_x))
+    sizes = [(n_x, n_a, m, T_x, T_x) for n_x, n_a, m, T_x in SEQUENCE_SIZES]
+    for n_x, n_a, m, steps, T_x in sizes + [SHORT_DA]:
+        x = rng.standard_normal((n_x, m, steps))
         a0 = np.tanh(rng.standard_normal((n_a, m)))
         if lstm:
             caches = lstm_forward(x, a0, _lstm_parameters(rng, n_x, n_a, 2))[3]
         else:
             caches = rnn_forward(x, a0, _rnn_parameters(rng, n_x, n_a, 2))[2]
         da = rng.standard_normal((n_a, m, T_x))
-        cases.append(Case(_label((n_x, n_a, m, T_x)), (da, caches)))
+        label = _label((n_x, n_a, m, T_x))
+        if steps > T_x:
+            label += f", da covers the first {T_x} of {steps} steps run"
+        cases.append(Case(label, (da, caches)))
     return cases
 
 
@@ -306,6 +313,21 @@ def _transposed_probe(keys):
     return Probe(probe)
 
 
+def _short_da_probe(got, expected, case):
+    """dx as long as the forward pass although da is shorter: T_x not from da."""
+    mine = _dict_of(got)
+    if mine is None or "dx" not in mine:
+        return None
+    T_x, steps = case.args[0].shape[2], len(case.args[1][0])
+    shape = np.shape(mine["dx"])
+    if T_x < steps and len(shape) == 3 and shape[2] == steps:
+        return (f"dx has {steps} time steps, as many as the forward pass ran, but da "
+                f"has only T_x = {T_x}: take T_x from da.shape, and back-propagate "
+                "through the first T_x steps only (the later ones do not reach the "
+                "loss).")
+    return None
+
+
 def _one_step_probe(cell_name):
     """At T_x = 1 nothing is carried: a failure there is a mistake inside one step."""
     def probe(got, expected, case):
@@ -378,6 +400,7 @@ def _sequence_mistakes(cell, cell_name, lstm):
                      "the sum over all steps (use +=).",
                      wrong(accumulate=False),
                      ["dWf", "dbf"] if lstm else ["dWax", "dWaa", "dba"]),
+        Probe(_short_da_probe),
         _one_step_probe(cell_name),
     ]
     return mistakes
