@@ -51,7 +51,7 @@ __all__ = ["TrainConfig", "train", "evaluate", "next_char_probabilities",
 @dataclasses.dataclass(frozen=True)
 class TrainConfig:
     """Settings of ``train``; the defaults reach the chapter's targets."""
-    n_a: int = 64                  # hidden units (size of a<t>, and of c<t> for the LSTM)
+    n_a: int = 48                  # hidden units (size of a<t>, and of c<t> for the LSTM)
     batch_size: int = 32           # names per minibatch
     optimizer: str = "adam"        # "adam" (Kingma and Ba, 2015) or "adagrad"
     learning_rate: float = 0.02    # step size of the optimiser
@@ -65,7 +65,7 @@ class TrainConfig:
                                    # weights and multiply the learning rate by this (1 = off)
     valid_fraction: float = 0.1    # share of the given names held out for early stopping
     init_scale: float = 0.1        # standard deviation of the initial weights
-    dropout: float = 0.2           # share of a<t>'s units hidden from the output layer in training
+    dropout: float = 0.3           # share of a<t>'s units hidden from the output layer in training
     forget_bias: float = 1.0       # LSTM only: initial bf, so the cell remembers at first
     seed: int = 0                  # seeds the split, the initial weights and the batch order
 
