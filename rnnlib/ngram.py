@@ -36,7 +36,8 @@ class NGramModel:
     """
 
     def __init__(self, order, alpha=1.0):
-        if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 1:
+        if (isinstance(order, bool) or not isinstance(order, (int, np.integer))
+                or order < 1):
             raise ValueError(f"order must be an int >= 1; got {order!r}")
         if not alpha > 0:
             raise ValueError(f"alpha must be > 0; got {alpha}")
@@ -61,12 +62,18 @@ class NGramModel:
         return self
 
     def probabilities(self):
-        """P(next | context) for every context: shape (27,) * order, summing to 1 on the last axis."""
+        """P(next | context) for every context, shape (27,) * order.
+
+        Each row along the last axis sums to 1.
+        """
         smoothed = self.counts + self.alpha
         return smoothed / smoothed.sum(axis=-1, keepdims=True)
 
     def next_char_probabilities(self, prefix):
-        """P(next character | prefix) as a (27,) array; only the last order-1 characters matter."""
+        """P(next character | prefix), a (27,) array.
+
+        Only the last order - 1 characters of the prefix matter.
+        """
         context = ([0] * (self.order - 1) + encode(prefix))[len(prefix):]
         return self.probabilities()[tuple(context)]
 

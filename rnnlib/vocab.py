@@ -125,7 +125,8 @@ def load_dinosaurs():
 
     The list and how it was compiled are described in rnnlib/data/DATACARD.md.
     """
-    text = resources.files("rnnlib").joinpath("data", "dinosaurs.txt").read_text("utf-8")
+    path = resources.files("rnnlib").joinpath("data", "dinosaurs.txt")
+    text = path.read_text("utf-8")
     return _clean(text.splitlines(), "rnnlib/data/dinosaurs.txt", drop_unknown=False)
 
 

@@ -1,4 +1,4 @@
-"""Tests for rnnlib.charlm: masked minibatch training, evaluation, sampling, save/load."""
+"""Tests for rnnlib.charlm: masked minibatches, evaluation, sampling, save/load."""
 
 import dataclasses
 
@@ -135,10 +135,11 @@ def test_sample_names_and_next_char_probabilities(cell):
 
 def test_sample_names_matches_next_char_probabilities_at_low_temperature():
     rng = np.random.default_rng(5)
-    parameters = {k: rng.standard_normal(v.shape) for k, v in parameters_for("lstm").items()}
+    parameters = {k: rng.standard_normal(v.shape)
+                  for k, v in parameters_for("lstm").items()}
     name = charlm.sample_names(parameters, 1, 0, temperature=1e-3, max_length=8)[0]
     prefix = ""
-    for ch in name:                                            # greedy: always the argmax
+    for ch in name:                              # greedy: always the argmax
         p = charlm.next_char_probabilities(parameters, prefix)
         assert np.argmax(p) == char_to_ix[ch]
         prefix += ch

@@ -12,22 +12,25 @@ NAMES = ["tyrannosaurus", "allosaurus", "rex", "troodon", "minmi", "iguanodon"]
 
 
 def small_parameters(seed=0, n_a=6, scale=0.3):
-    return initialize_rnn_parameters(27, n_a, 27, np.random.default_rng(seed), scale=scale)
+    rng = np.random.default_rng(seed)
+    return initialize_rnn_parameters(27, n_a, 27, rng, scale=scale)
 
 
 def test_clip_clips_outside_and_keeps_inside_values():
-    gradients = {"dWax": np.array([[-7.0, -5.0, 0.5]]), "dby": np.array([[12.0], [4.9]])}
+    gradients = {"dWax": np.array([[-7.0, -5.0, 0.5]]),
+                 "dby": np.array([[12.0], [4.9]])}
     before = {k: v.copy() for k, v in gradients.items()}
     clipped = clip(gradients, 5)
     assert np.array_equal(clipped["dWax"], [[-5.0, -5.0, 0.5]])
     assert np.array_equal(clipped["dby"], [[5.0], [4.9]])
-    for k in gradients:                                  # the caller's dict is untouched
+    for k in gradients:                          # the caller's dict is untouched
         assert np.array_equal(gradients[k], before[k])
     assert clipped is not gradients
 
 
 def test_clip_rejects_negative_max_value():
-    with pytest.raises(ValueError, match="maxValue must be a finite number >= 0; got -1"):
+    with pytest.raises(ValueError, match="maxValue must be a finite number >= 0; "
+                                         "got -1"):
         clip({"dWax": np.ones((2, 2))}, -1)
 
 

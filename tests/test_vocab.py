@@ -67,7 +67,8 @@ def test_load_dinosaurs_ships_enough_clean_distinct_names():
     names = load_dinosaurs()
     assert len(names) >= 1000
     assert len(set(names)) == len(names)
-    assert all(name and set(name) <= set("abcdefghijklmnopqrstuvwxyz") for name in names)
+    letters = set("abcdefghijklmnopqrstuvwxyz")
+    assert all(name and set(name) <= letters for name in names)
     assert "tyrannosaurus" in names
 
 
