@@ -79,6 +79,16 @@ def make_problem(cell, n_x, n_a, m, T_x, rng, dtype=np.float64):
             "da": rng.standard_normal((n_a, m, T_x)).astype(dtype)}
 
 
+def matmul_flops(cell, n_x, n_a, m, T_x):
+    """Floating-point operations of the matrix products of one forward +
+    backward pass of rnnlib.fast (2 per multiply-add), n_y = n_x."""
+    k = 1 if cell == "rnn" else 4                      # stacked gate blocks
+    rows = m * T_x                                     # every step at once
+    forward = k * n_a * ((n_x + 1) + n_a) + n_x * n_a  # input, recurrent, output
+    backward = k * n_a * (n_a + (n_a + n_x + 1) + n_x)  # recurrent, dW, dx
+    return 2 * rows * (forward + backward)
+
+
 # ------------------------------------------------------------------- engines
 
 def seed_runner(problem):
@@ -107,7 +117,7 @@ def floor_runner(problem):
         Wb = np.concatenate([p["Waa"], p["Wax"], p["ba"]], axis=1)
         Wy = p["Wya"]
     else:
-        Wb = stack_gates(p, np.float64)                   # [W | b]
+        Wb = stack_gates(p, np.float64)                   # [W | b], (4 n_a, .)
         Wy = p["Wy"]
     rng = np.random.default_rng(0)
     HX = rng.standard_normal((T_x + 1, m, n_a + n_x + 1))  # [a<t> | x<t+1> | 1] rows
@@ -340,6 +350,7 @@ def machine_info():
     info = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
             "numpy": np.__version__,
+            "load_average_1min": round(os.getloadavg()[0], 2),
             "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
             "OPENBLAS_L2_SIZE": os.environ.get("OPENBLAS_L2_SIZE")}
     if torch_available():
@@ -355,6 +366,7 @@ def main(argv=None):
     parser.add_argument("--save", metavar="JSON", help="write machine info and results")
     args = parser.parse_args(argv)
     sizes = {k: SIZES[k] for k in (args.sizes or SIZES)}
+    load_before = round(os.getloadavg()[0], 2)
     print(HEADER, flush=True)
     results = run_benchmark(sizes, repeats=QUICK_REPEATS if args.quick else REPEATS,
                             verbose=True)
@@ -364,7 +376,8 @@ def main(argv=None):
     if args.save:
         path = pathlib.Path(args.save)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"machine": machine_info(), "results": results},
+        info = {**machine_info(), "load_average_1min_before": load_before}
+        path.write_text(json.dumps({"machine": info, "results": results},
                                    indent=1) + "\n")
         print(f"saved {path}")
 

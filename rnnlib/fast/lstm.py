@@ -64,16 +64,19 @@ class LSTMCaches:
                 f"T_x={self.T_x}, dtype={self.HX.dtype}>")
 
 
-def stack_gates(parameters, dtype):
+def stack_gates(parameters, dtype, owner=None):
     """[W | b]: weights and biases of the four gates, (4 n_a, n_a + n_x + 1).
 
     Row blocks in GATE_ORDER (c, f, i, o); the last column is the bias, the
-    weight of the constant input 1 (see ``rnnlib.fast.layout``).
+    weight of the constant input 1 (see ``rnnlib.fast.layout``). The array
+    is new, from the buffer pool if ``owner`` is given.
     """
     p = parameters
-    Wb = np.concatenate([np.concatenate([p["W" + g] for g in GATE_ORDER]),
-                         np.concatenate([p["b" + g] for g in GATE_ORDER])], axis=1)
-    return Wb.astype(dtype, copy=False)
+    n_a, n_ax = p["Wf"].shape
+    Wb = pool.empty((4 * n_a, n_ax + 1), dtype, owner)
+    np.concatenate([p["W" + g] for g in GATE_ORDER], out=Wb[:, :-1])
+    np.concatenate([p["b" + g] for g in GATE_ORDER], out=Wb[:, -1:])
+    return Wb
 
 
 def lstm_forward(x, a0, parameters):
@@ -106,37 +109,39 @@ def lstm_forward(x, a0, parameters):
     TC = caches.tanh_c = pool.empty((T_x, m, n_a), dtype, caches)
     C[0] = 0                                             # the memory starts empty
 
-    # Stacked [W | b] with the sigmoid rows negated: the products give -z there.
-    Wb = stack_gates(p, dtype)
-    Wb[n_a:] *= -1
-    WaT = np.ascontiguousarray(Wb[:, :n_a].T)            # (n_a, 4 n_a)
+    with Lease() as scratch:                         # buffers of this call only
+                                                     # Stacked [W | b] with the sigmoid rows negated: the products give -z there.
+        Wb = stack_gates(p, dtype, scratch)
+        Wb[n_a:] *= -1
+        WaT = pool.empty((n_a, 4 * n_a), dtype, scratch)  # contiguous: faster np.dot
+        np.copyto(WaT, Wb[:, :n_a].T)
 
-    # Input projections of all steps (bias included) in one product, into G.
-    G2 = reshape_view(G, (T_x * m, 4 * n_a))             # (T_x m, 4 n_a)
-    np.matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wb[:, n_a:].T, out=G2)
+                                                     # Input projections of all steps (bias included) in one product, into G.
+        G2 = reshape_view(G, (T_x * m, 4 * n_a))     # (T_x m, 4 n_a)
+        np.matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wb[:, n_a:].T, out=G2)
 
-    # Per step, views of the buffers: z<t> and its blocks, c, tanh(c), a.
-    z = list(G)                                          # (m, 4 n_a) each
-    sig = list(G[:, :, n_a:])                            # Γf | Γi | Γo block
-    cc, f, i, o = (list(G[:, :, k * n_a:(k + 1) * n_a]) for k in range(4))
-    c = list(C)
-    tc = list(TC)
-    a = list(HX[:, :, :n_a])                             # a[t] = a<t>, a[0] = a0
-    recurrent = np.empty((m, 4 * n_a), dtype)            # a<t-1> Wa^T
-    ic = np.empty((m, n_a), dtype)                       # Γi * c̃
-    with np.errstate(over="ignore"):                     # exp(-z) may overflow to inf
-        for t in range(T_x):
-            np.dot(a[t], WaT, out=recurrent)             # the only serial product
-            np.add(z[t], recurrent, out=z[t])            # z_c | -z_f | -z_i | -z_o
-            np.tanh(cc[t], out=cc[t])                    # c̃ = tanh(z_c)
-            np.exp(sig[t], out=sig[t])
-            np.add(sig[t], 1, out=sig[t])
-            np.reciprocal(sig[t], out=sig[t])            # Γf, Γi, Γo = 1 / (1 + e^-z)
-            np.multiply(f[t], c[t], out=c[t + 1])        # Γf * c<t-1>
-            np.multiply(i[t], cc[t], out=ic)             # Γi * c̃
-            np.add(c[t + 1], ic, out=c[t + 1])           # c<t>
-            np.tanh(c[t + 1], out=tc[t])                 # tanh(c<t>)
-            np.multiply(o[t], tc[t], out=a[t + 1])       # a<t> = Γo * tanh(c<t>)
+                                                     # Per step, views of the buffers: z<t> and its blocks, c, tanh(c), a.
+        z = list(G)                                  # (m, 4 n_a) each
+        sig = list(G[:, :, n_a:])                    # Γf | Γi | Γo block
+        cc, f, i, o = (list(G[:, :, k * n_a:(k + 1) * n_a]) for k in range(4))
+        c = list(C)
+        tc = list(TC)
+        a = list(HX[:, :, :n_a])                     # a[t] = a<t>, a[0] = a0
+        recurrent = pool.empty((m, 4 * n_a), dtype, scratch)  # a<t-1> Wa^T
+        ic = pool.empty((m, n_a), dtype, scratch)    # Γi * c̃
+        with np.errstate(over="ignore"):             # exp(-z) may overflow to inf
+            for t in range(T_x):
+                np.dot(a[t], WaT, out=recurrent)     # the only serial product
+                np.add(z[t], recurrent, out=z[t])    # z_c | -z_f | -z_i | -z_o
+                np.tanh(cc[t], out=cc[t])            # c̃ = tanh(z_c)
+                np.exp(sig[t], out=sig[t])
+                np.add(sig[t], 1, out=sig[t])
+                np.reciprocal(sig[t], out=sig[t])    # Γf, Γi, Γo = 1 / (1 + e^-z)
+                np.multiply(f[t], c[t], out=c[t + 1])  # Γf * c<t-1>
+                np.multiply(i[t], cc[t], out=ic)     # Γi * c̃
+                np.add(c[t + 1], ic, out=c[t + 1])   # c<t>
+                np.tanh(c[t + 1], out=tc[t])         # tanh(c<t>)
+                np.multiply(o[t], tc[t], out=a[t + 1])  # a<t> = Γo * tanh(c<t>)
 
     a_out = to_columns(HX[1:, :, :n_a])                  # (n_a, m, T_x), new array
     c_out = to_columns(C[1:])                            # (n_a, m, T_x), new array
@@ -199,10 +204,11 @@ def lstm_backward(da, caches):
         # are dz<t> in the stacked gate order, and dc_prev is carried to t-1.
         out = pool.empty((T_x, m, 5, n_a), dtype, lease)
         dz = reshape_view(out[:, :, 1:], (T_x, m, 4 * n_a))  # dz[t] = out[t, :, 1:]
-        Wb = stack_gates(caches.parameters, dtype)
-        Wa = np.ascontiguousarray(Wb[:, :n_a])               # (4 n_a, n_a)
-        g = np.empty((m, n_a), dtype)                        # total gradient into a<t>
-        dc = np.empty((m, n_a), dtype)                       # total gradient into c<t>
+        Wb = stack_gates(caches.parameters, dtype, lease)
+        Wa = pool.empty((4 * n_a, n_a), dtype, lease)        # contiguous: faster np.dot
+        np.copyto(Wa, Wb[:, :n_a])
+        g = pool.empty((m, n_a), dtype, lease)               # total gradient into a<t>
+        dc = pool.empty((m, n_a), dtype, lease)              # total gradient into c<t>
         da_next = np.zeros((m, n_a), dtype)                  # from step t+1
         dc_next = np.zeros((m, n_a), dtype)
         for t in reversed(range(T_x)):
@@ -216,10 +222,12 @@ def lstm_backward(da, caches):
 
         # Every step at once: [dW | db] = sum_t dz<t> [a<t-1>; x<t>; 1]^T
         dz_all = dz.reshape(T_x * m, 4 * n_a)                # (T_x m, 4 n_a)
-        dWb = dz_all.T @ HX[:T_x].reshape(T_x * m, -1)       # (4 n_a, n_a + n_x + 1)
-        dW = np.ascontiguousarray(dWb[:, :-1])               # (4 n_a, n_a + n_x)
-        db = np.ascontiguousarray(dWb[:, -1:])               # (4 n_a, 1)
-        dx_rows = (dz_all @ Wb[:, n_a:-1]).reshape(T_x, m, -1)  # (T_x, m, n_x)
+        dWb = pool.empty(Wb.shape, dtype, lease)             # (4 n_a, n_a + n_x + 1)
+        np.matmul(dz_all.T, HX[:T_x].reshape(T_x * m, -1), out=dWb)
+        dW = np.ascontiguousarray(dWb[:, :-1])               # (4 n_a, n_a + n_x), new
+        db = np.ascontiguousarray(dWb[:, -1:])               # (4 n_a, 1), new
+        dx_rows = pool.empty((T_x, m, Wb.shape[1] - n_a - 1), dtype, lease)
+        np.matmul(dz_all, Wb[:, n_a:-1], out=dx_rows.reshape(T_x * m, -1))
         gradients = {"dx": to_columns(dx_rows),
                      "da0": np.ascontiguousarray(da_next.T)}
         for k, gate in enumerate(GATE_ORDER):

@@ -80,21 +80,23 @@ def rnn_forward(x, a0, parameters):
     caches = RNNCaches(p, x, n_a)
     HX = caches.HX = concat_rows(x, a0, dtype, caches)   # HX[t] = [a<t> | x<t+1> | 1]
 
-    # Input projections of all steps (bias included: the 1 in HX) in one
-    # product, written where the hidden states will go.
-    Z = reshape_view(HX[1:, :, :n_a], (T_x * m, n_a))    # (T_x m, n_a)
-    Wxb = np.concatenate([p["Wax"], p["ba"]], axis=1)    # [Wax | ba]
-    np.matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wxb.T.astype(dtype, copy=False),
-              out=Z)
+    with Lease() as scratch:                             # buffers of this call only
+        # Input projections of all steps (bias included: the 1 in HX) in one
+        # product, written where the hidden states will go.
+        Z = reshape_view(HX[1:, :, :n_a], (T_x * m, n_a))  # (T_x m, n_a)
+        Wxb = pool.empty((n_a, n_x + 1), dtype, scratch)  # [Wax | ba]
+        np.concatenate([p["Wax"], p["ba"]], axis=1, out=Wxb)
+        np.matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wxb.T, out=Z)
 
-    WaaT = np.ascontiguousarray(p["Waa"].T, dtype=dtype)  # contiguous: faster np.dot
-    a_prevs = list(HX[:T_x, :, :n_a])                     # a<t-1> as (m, n_a) views
-    zs = list(HX[1:, :, :n_a])                            # where a<t> goes
-    recurrent = np.empty((m, n_a), dtype)                 # a<t-1> Waa^T
-    for a_prev, z in zip(a_prevs, zs):
-        np.dot(a_prev, WaaT, out=recurrent)               # the only serial product
-        np.add(z, recurrent, out=z)                       # full pre-activation
-        np.tanh(z, out=z)                                 # a<t>, in place
+        WaaT = pool.empty((n_a, n_a), dtype, scratch)   # contiguous: faster np.dot
+        np.copyto(WaaT, p["Waa"].T)
+        a_prevs = list(HX[:T_x, :, :n_a])                # a<t-1> as (m, n_a) views
+        zs = list(HX[1:, :, :n_a])                       # where a<t> goes
+        recurrent = pool.empty((m, n_a), dtype, scratch)  # a<t-1> Waa^T
+        for a_prev, z in zip(a_prevs, zs):
+            np.dot(a_prev, WaaT, out=recurrent)          # the only serial product
+            np.add(z, recurrent, out=z)                  # full pre-activation
+            np.tanh(z, out=z)                            # a<t>, in place
 
     a = to_columns(HX[1:, :, :n_a])                       # (n_a, m, T_x), new array
     y_pred = output_layer(p["Wya"], p["by"], a, dtype)    # (n_y, m, T_x)
@@ -127,7 +129,8 @@ def rnn_backward(da, caches):
         np.square(HX[1:, :, :n_a], out=dtanh)
         np.subtract(1, dtanh, out=dtanh)
 
-        Waa = p["Waa"].astype(dtype, copy=False)
+        Waa = pool.empty((n_a, n_a), dtype, lease)
+        np.copyto(Waa, p["Waa"])
         da_next = np.zeros((m, n_a), dtype)              # gradient from step t+1
         for dz_t, dtanh_t in zip(dz[::-1], dtanh[::-1]):
             np.add(dz_t, da_next, out=dz_t)              # total gradient into a<t>
@@ -137,8 +140,11 @@ def rnn_backward(da, caches):
         # Every step at once: [dWaa | dWax | dba] = sum_t dz<t> [a<t-1>; x<t>; 1]^T
         dz_all = dz.reshape(T_x * m, n_a)                # (T_x m, n_a)
         concat_all = HX[:T_x].reshape(T_x * m, -1)       # (T_x m, n_a + n_x + 1)
-        dW = dz_all.T @ concat_all                       # (n_a, n_a + n_x + 1)
-        dx_rows = (dz_all @ p["Wax"].astype(dtype, copy=False)).reshape(T_x, m, -1)
+        dW = pool.empty((n_a, concat_all.shape[1]), dtype, lease)
+        np.matmul(dz_all.T, concat_all, out=dW)          # (n_a, n_a + n_x + 1)
+        n_x = concat_all.shape[1] - n_a - 1
+        dx_rows = pool.empty((T_x, m, n_x), dtype, lease)
+        np.matmul(dz_all, p["Wax"], out=dx_rows.reshape(T_x * m, n_x))
         gradients = {
             "dx": to_columns(dx_rows),                   # (n_x, m, T_x)
             "da0": np.ascontiguousarray(da_next.T),      # (n_a, m)

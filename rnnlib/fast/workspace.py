@@ -2,10 +2,12 @@
 
 A forward pass of the large LSTM needs a few hundred megabytes of work arrays
 (the gates of every time step, the memory cells, ...). Asking the operating
-system for fresh memory on every call is slow: each new page is zeroed and
-mapped on first touch, which on our machines doubled the time of the whole
-forward + backward pass. So large buffers are kept in a small pool and handed
-out again to later calls that need the same shape and dtype.
+system for fresh memory on every call is slow: numpy gets arrays above about
+128 KiB straight from the system, and each new 4 KiB page is zeroed and
+mapped on first touch. On the book's machines that cost about as much as all
+the element-wise work of the LSTM at the "small batch" size. So work buffers
+are kept in a small pool and handed out again to later calls that need the
+same shape and dtype.
 
 Reuse must never change an array somebody still holds. The rule is *leasing*:
 
@@ -18,17 +20,19 @@ Reuse must never change an array somebody still holds. The rule is *leasing*:
 So caches stay valid for as long as you keep them, and buffers are recycled as
 soon as you drop them. Small buffers (under ``MIN_POOLED_BYTES``) are simply
 allocated: below that size ``np.empty`` is cheaper than the bookkeeping.
+``pool.clear()`` gives the memory of free buffers back.
 """
 
 import math
 import weakref
 from collections import OrderedDict
+from contextlib import contextmanager
 
 import numpy as np
 
 __all__ = ["MIN_POOLED_BYTES", "BufferPool", "Lease", "pool"]
 
-MIN_POOLED_BYTES = 1 << 20      # 1 MiB: smaller arrays are allocated directly
+MIN_POOLED_BYTES = 1 << 16      # 64 KiB: smaller arrays are allocated directly
 
 
 class BufferPool:
@@ -39,19 +43,22 @@ class BufferPool:
     max_shapes -- distinct (shape, dtype) kept; the least recently used goes
     """
 
-    def __init__(self, max_per_shape=2, max_shapes=8):
+    def __init__(self, max_per_shape=4, max_shapes=32):
         self.max_per_shape = max_per_shape
         self.max_shapes = max_shapes
+        self.enabled = True             # False: every buffer is a fresh np.empty
         self._free = OrderedDict()      # (shape, dtype) -> list of free arrays
 
     def empty(self, shape, dtype, owner):
         """An uninitialised array of ``shape``/``dtype`` lent to ``owner``.
 
         The array returns to the pool when ``owner`` is garbage-collected
-        (``owner`` must accept weak references).
+        (``owner`` must accept weak references); with ``owner=None`` it is
+        simply a new array.
         """
         shape, dtype = tuple(shape), np.dtype(dtype)
-        if math.prod(shape) * dtype.itemsize < MIN_POOLED_BYTES:
+        if (owner is None or not self.enabled
+                or math.prod(shape) * dtype.itemsize < MIN_POOLED_BYTES):
             return np.empty(shape, dtype)
         key = (shape, dtype.str)
         free = self._free.get(key)
@@ -72,6 +79,15 @@ class BufferPool:
             free.append(array)
         while len(self._free) > self.max_shapes:
             self._free.popitem(last=False)
+
+    @contextmanager
+    def disabled(self):
+        """``with pool.disabled(): ...`` allocates fresh buffers (to measure reuse)."""
+        enabled, self.enabled = self.enabled, False
+        try:
+            yield self
+        finally:
+            self.enabled = enabled
 
     def clear(self):
         """Forget every free buffer (the memory goes back to the system)."""

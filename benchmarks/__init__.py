@@ -1,0 +1,1 @@
+"""Benchmarks of rnnlib (scripts, importable by the book)."""
