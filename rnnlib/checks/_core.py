@@ -293,3 +293,33 @@ def run_checks(name, fn, reference, cases, outputs, arg_names, mistakes=()):
             raise CheckFailed(f"{where}: {diagnosis}\n(In detail: {problem}.)")
         raise CheckFailed(f"{where}: {problem}.")
     print(f"{name}: all {total} checks passed.")
+
+
+# ---------------------------------------------------------------- inputs
+#
+# Checkers draw their own parameters with standard deviation 0.7 (not the 0.01 of
+# training) and non-zero biases, which keeps tanh and the sigmoids away from both
+# their linear and their flat parts: every classic mistake then changes the
+# outputs and the gradients visibly.
+
+
+def random_rnn_parameters(rng, n_x, n_a, n_y):
+    """RNN parameters for a checker: Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a),
+    ba (n_a, 1), by (n_y, 1), drawn from the Generator ``rng``."""
+    return {"Wax": 0.7 * rng.standard_normal((n_a, n_x)),
+            "Waa": 0.7 * rng.standard_normal((n_a, n_a)),
+            "Wya": 0.7 * rng.standard_normal((n_y, n_a)),
+            "ba": 0.5 * rng.standard_normal((n_a, 1)),
+            "by": 0.5 * rng.standard_normal((n_y, 1))}
+
+
+def random_lstm_parameters(rng, n_x, n_a, n_y):
+    """LSTM parameters for a checker: Wf, Wi, Wc, Wo (n_a, n_a + n_x), their biases
+    (n_a, 1), Wy (n_y, n_a), by (n_y, 1), drawn from the Generator ``rng``."""
+    p = {}
+    for gate in "fico":
+        p["W" + gate] = 0.7 * rng.standard_normal((n_a, n_a + n_x))
+        p["b" + gate] = 0.5 * rng.standard_normal((n_a, 1))
+    p["Wy"] = 0.7 * rng.standard_normal((n_y, n_a))
+    p["by"] = 0.5 * rng.standard_normal((n_y, 1))
+    return p

@@ -19,7 +19,8 @@ forgetting the tanh derivative (1 - a**2), a wrong output-gate derivative, ...
 
 import numpy as np
 
-from ._core import Case, Mistake, Probe, compare, run_checks
+from ._core import (Case, Mistake, Probe, compare, random_lstm_parameters,
+                    random_rnn_parameters, run_checks)
 
 __all__ = ["check_rnn_cell_backward", "check_rnn_backward",
            "check_lstm_cell_backward", "check_lstm_backward"]
@@ -30,31 +31,6 @@ SEED = 3033
 GATES = "fico"          # forget, update (input), candidate, output
 GATE_NAMES = {"f": "forget gate Γf", "i": "update gate Γi", "c": "candidate c̃",
               "o": "output gate Γo"}
-
-
-# ---------------------------------------------------------------- inputs
-#
-# Weights with standard deviation 0.7 and non-zero biases keep the tanh and the
-# sigmoids away from both their linear and their flat parts, so that every
-# mistake (a missing derivative, a missing transpose) changes the gradients.
-
-
-def _rnn_parameters(rng, n_x, n_a, n_y):
-    return {"Wax": 0.7 * rng.standard_normal((n_a, n_x)),
-            "Waa": 0.7 * rng.standard_normal((n_a, n_a)),
-            "Wya": 0.7 * rng.standard_normal((n_y, n_a)),
-            "ba": 0.5 * rng.standard_normal((n_a, 1)),
-            "by": 0.5 * rng.standard_normal((n_y, 1))}
-
-
-def _lstm_parameters(rng, n_x, n_a, n_y):
-    p = {}
-    for gate in GATES:
-        p["W" + gate] = 0.7 * rng.standard_normal((n_a, n_a + n_x))
-        p["b" + gate] = 0.5 * rng.standard_normal((n_a, 1))
-    p["Wy"] = 0.7 * rng.standard_normal((n_y, n_a))
-    p["by"] = 0.5 * rng.standard_normal((n_y, 1))
-    return p
 
 
 # (n_x, n_a, m) for the cells, (n_x, n_a, m, T_x) for the sequences. The first
@@ -81,13 +57,13 @@ def _cell_cases(lstm):
         a_prev = np.tanh(rng.standard_normal((n_a, m)))
         da_next = rng.standard_normal((n_a, m))
         if lstm:
-            params = _lstm_parameters(rng, n_x, n_a, 2)
+            params = random_lstm_parameters(rng, n_x, n_a, 2)
             c_prev = rng.standard_normal((n_a, m))
             dc_next = rng.standard_normal((n_a, m))
             cache = lstm_cell_forward(xt, a_prev, c_prev, params)[3]
             args = (da_next, dc_next, cache)
         else:
-            params = _rnn_parameters(rng, n_x, n_a, 2)
+            params = random_rnn_parameters(rng, n_x, n_a, 2)
             cache = rnn_cell_forward(xt, a_prev, params)[2]
             args = (da_next, cache)
         cases.append(Case(_label((n_x, n_a, m)), args))
@@ -104,9 +80,9 @@ def _sequence_cases(lstm):
         x = rng.standard_normal((n_x, m, steps))
         a0 = np.tanh(rng.standard_normal((n_a, m)))
         if lstm:
-            caches = lstm_forward(x, a0, _lstm_parameters(rng, n_x, n_a, 2))[3]
+            caches = lstm_forward(x, a0, random_lstm_parameters(rng, n_x, n_a, 2))[3]
         else:
-            caches = rnn_forward(x, a0, _rnn_parameters(rng, n_x, n_a, 2))[2]
+            caches = rnn_forward(x, a0, random_rnn_parameters(rng, n_x, n_a, 2))[2]
         da = rng.standard_normal((n_a, m, T_x))
         label = _label((n_x, n_a, m, T_x))
         if steps > T_x:

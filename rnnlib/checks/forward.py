@@ -18,7 +18,8 @@ from functools import partial
 import numpy as np
 
 from ..activations import _sigmoid
-from ._core import Case, Mistake, Probe, compare, run_checks
+from ._core import (Case, Mistake, Probe, compare, random_lstm_parameters,
+                    random_rnn_parameters, run_checks)
 
 __all__ = ["check_rnn_cell_forward", "check_rnn_forward",
            "check_lstm_cell_forward", "check_lstm_forward"]
@@ -28,30 +29,6 @@ SEED = 2024
 
 RNN_CACHE = "(a_next, a_prev, xt, parameters)"
 LSTM_CACHE = "(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)"
-
-
-# ---------------------------------------------------------------- inputs
-#
-# Weights are drawn with standard deviation 0.7 (not the 0.01 of training) and
-# biases are non-zero, so that every mistake changes the outputs visibly.
-
-
-def _rnn_parameters(rng, n_x, n_a, n_y):
-    return {"Wax": 0.7 * rng.standard_normal((n_a, n_x)),
-            "Waa": 0.7 * rng.standard_normal((n_a, n_a)),
-            "Wya": 0.7 * rng.standard_normal((n_y, n_a)),
-            "ba": 0.5 * rng.standard_normal((n_a, 1)),
-            "by": 0.5 * rng.standard_normal((n_y, 1))}
-
-
-def _lstm_parameters(rng, n_x, n_a, n_y):
-    p = {}
-    for gate in "fico":
-        p["W" + gate] = 0.7 * rng.standard_normal((n_a, n_a + n_x))
-        p["b" + gate] = 0.5 * rng.standard_normal((n_a, 1))
-    p["Wy"] = 0.7 * rng.standard_normal((n_y, n_a))
-    p["by"] = 0.5 * rng.standard_normal((n_y, 1))
-    return p
 
 
 # (n_x, n_a, n_y, m) for the cells; T_x is added for the sequences.
@@ -69,7 +46,8 @@ def _cell_cases(lstm):
     rng = np.random.default_rng(SEED)
     cases = []
     for n_x, n_a, n_y, m in CELL_SIZES:
-        params = (_lstm_parameters if lstm else _rnn_parameters)(rng, n_x, n_a, n_y)
+        draw = random_lstm_parameters if lstm else random_rnn_parameters
+        params = draw(rng, n_x, n_a, n_y)
         xt = rng.standard_normal((n_x, m))
         a_prev = rng.standard_normal((n_a, m))
         if lstm:
@@ -85,7 +63,8 @@ def _sequence_cases(lstm):
     rng = np.random.default_rng(SEED + 1)
     cases = []
     for n_x, n_a, n_y, m, T_x in SEQUENCE_SIZES:
-        params = (_lstm_parameters if lstm else _rnn_parameters)(rng, n_x, n_a, n_y)
+        draw = random_lstm_parameters if lstm else random_rnn_parameters
+        params = draw(rng, n_x, n_a, n_y)
         x = rng.standard_normal((n_x, m, T_x))
         a0 = rng.standard_normal((n_a, m))
         cases.append(Case(_label((n_x, n_a, n_y, m, T_x)), (x, a0, params)))
