@@ -82,7 +82,7 @@ def load_names(path, drop_unknown=False):
     """Read names from a text file, one per line, and lower-case them.
 
     Arguments:
-    path -- a file path (str or path-like), UTF-8 text
+    path -- a file path (str or path-like), UTF-8 text (with or without BOM)
     drop_unknown -- if False (default), a character outside a-z raises; if
                     True, such characters are removed from the name (and a
                     line with nothing left is skipped)
@@ -94,7 +94,7 @@ def load_names(path, drop_unknown=False):
     line, e.g. ``names.txt, line 3: character ' ' (U+0020) in 'tyrannosaurus
     rex' is not in the vocabulary``.
     """
-    with open(path, encoding="utf-8") as file:
+    with open(path, encoding="utf-8-sig") as file:   # a BOM is skipped
         lines = file.read().splitlines()
     return _clean(lines, str(path), drop_unknown)
 

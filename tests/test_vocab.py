@@ -41,6 +41,12 @@ def test_load_names_lower_cases_and_skips_blank_lines(tmp_path):
     assert load_names(path) == ["tyrannosaurus", "rex", "apatosaurus"]
 
 
+def test_load_names_skips_a_byte_order_mark(tmp_path):
+    path = tmp_path / "names.txt"
+    path.write_bytes("\ufeffMinmi\r\nRex\r\n".encode("utf-8"))
+    assert load_names(path) == ["minmi", "rex"]
+
+
 def test_load_names_error_names_line_and_character(tmp_path):
     path = tmp_path / "names.txt"
     path.write_text("Allosaurus\nTyrannosaurus rex\n", encoding="utf-8")
