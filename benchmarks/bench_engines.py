@@ -323,11 +323,12 @@ def check_targets(results):
     for cell in CELLS:
         r = by.get((cell, "dinosaur"), {}).get("speedup_vs_seed")
         if r is not None:
-            checks.append((f"{cell}: fast >= 2x faster than seed at dinosaur size", r, r >= 2))
+            checks.append((f"{cell}: fast >= 2x faster than seed at dinosaur size", r,
+                           r >= 2))
         r = by.get((cell, "large"), {}).get("fast_over_floor")
         if r is not None:
-            checks.append((f"{cell}: fast within 1.35x of the matmul floor at large size",
-                           r, r <= 1.35))
+            checks.append((f"{cell}: fast within 1.35x of the matmul floor at large "
+                           "size", r, r <= 1.35))
     for (cell, size), rr in by.items():
         r = rr["fast_over_torch"]
         if cell == "lstm" and r is not None:
@@ -347,7 +348,8 @@ def machine_info():
                 break
     except OSError:
         pass
-    info = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    now = datetime.datetime.now(datetime.timezone.utc)
+    info = {"date": now.strftime("%Y-%m-%d %H:%M UTC"),
             "cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
             "numpy": np.__version__,
             "load_average_1min": round(os.getloadavg()[0], 2),
@@ -362,7 +364,8 @@ def machine_info():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
-    parser.add_argument("--sizes", nargs="*", choices=list(SIZES), help="subset of sizes")
+    parser.add_argument("--sizes", nargs="*", choices=list(SIZES),
+                        help="subset of sizes")
     parser.add_argument("--save", metavar="JSON", help="write machine info and results")
     args = parser.parse_args(argv)
     sizes = {k: SIZES[k] for k in (args.sizes or SIZES)}

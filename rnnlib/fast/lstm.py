@@ -109,18 +109,18 @@ def lstm_forward(x, a0, parameters):
     TC = caches.tanh_c = pool.empty((T_x, m, n_a), dtype, caches)
     C[0] = 0                                             # the memory starts empty
 
-    with Lease() as scratch:                         # buffers of this call only
-                                                     # Stacked [W | b] with the sigmoid rows negated: the products give -z there.
+    with Lease() as scratch:                             # buffers of this call only
+        # Stacked [W | b] with the sigmoid rows negated: the products give -z.
         Wb = stack_gates(p, dtype, scratch)
         Wb[n_a:] *= -1
         WaT = pool.empty((n_a, 4 * n_a), dtype, scratch)  # contiguous: faster np.dot
         np.copyto(WaT, Wb[:, :n_a].T)
 
-                                                     # Input projections of all steps (bias included) in one product, into G.
+        # Input projections of all steps (bias included) in one product, into G.
         G2 = reshape_view(G, (T_x * m, 4 * n_a))     # (T_x m, 4 n_a)
         np.matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wb[:, n_a:].T, out=G2)
 
-                                                     # Per step, views of the buffers: z<t> and its blocks, c, tanh(c), a.
+        # Per step, views of the buffers: z<t> and its blocks, c, tanh(c), a.
         z = list(G)                                  # (m, 4 n_a) each
         sig = list(G[:, :, n_a:])                    # Γf | Γi | Γo block
         cc, f, i, o = (list(G[:, :, k * n_a:(k + 1) * n_a]) for k in range(4))
@@ -178,8 +178,9 @@ def lstm_backward(da, caches):
         # gradient into a<t> and dc = the total gradient into c<t>:
         #   dc        = dc_next + g * Γo (1 - tanh(c)^2)     -> k_c = Γo (1 - tanh^2)
         #   dz_o      = g * tanh(c) Γo (1 - Γo)               -> k_o
-        #   [dc_prev, dz_c, dz_f, dz_i] = dc * [Γf, Γi (1 - c̃^2),
-        #                                  c_prev Γf (1 - Γf), c̃ Γi (1 - Γi)]  -> k_dc
+        #   [dc_prev, dz_c, dz_f, dz_i]
+        #             = dc * [Γf, Γi (1 - c̃^2), c_prev Γf (1 - Γf), c̃ Γi (1 - Γi)]
+        #                                                           -> k_dc
         k_c = pool.empty((T_x, m, n_a), dtype, lease)
         k_o = pool.empty((T_x, m, n_a), dtype, lease)
         k_dc = pool.empty((T_x, m, 4, n_a), dtype, lease)
