@@ -19,7 +19,13 @@ torch  -- torch.nn.RNN / torch.nn.LSTM on the CPU, forward + backward from the
 
 Timing: every repeat runs each engine once, in a rotating order, so that a
 busy machine slows all engines alike; the median over repeats is reported and
-engines are compared by ratios of medians from the same run.
+engines are compared by ratios of medians from the same run. torch is timed
+in its own interleaved loop right after the numpy engines of the same size:
+its OpenMP worker threads keep spinning on the cores for a while after each
+call, which measurably slowed the numpy engines timed next to it (OpenBLAS
+needs those cores). So the numpy loop runs first, a pause follows torch, and
+OMP_WAIT_POLICY=PASSIVE is set (unless already set) before torch is imported,
+so that its idle threads sleep; torch's 1-thread setting does not use them.
 
 The module is importable: ``run_benchmark(...)`` returns the results as a
 list of dicts and ``format_table(results)`` prints them, so that the chapter
@@ -37,6 +43,8 @@ import sys
 import time
 
 import numpy as np
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")   # idle torch threads sleep
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:          # run as a script from anywhere
@@ -258,10 +266,11 @@ def run_benchmark(sizes=None, cells=CELLS, engines=("seed", "fast", "floor", "to
                 runners["fast"] = fast_runner(problem)
             if "floor" in engines:
                 runners["floor"] = floor_runner(problem)
-            if "torch" in engines and torch_available():
-                for threads in (1, 2):
-                    runners[f"torch{threads}"] = torch_runner(problem, threads)
             samples = time_interleaved(runners, n)
+            if "torch" in engines and torch_available():
+                torch_runners = {f"torch{k}": torch_runner(problem, k) for k in (1, 2)}
+                samples.update(time_interleaved(torch_runners, n))
+                time.sleep(0.5)                       # let torch's threads go idle
             times = {name: float(np.median(s)) for name, s in samples.items()}
             if "torch1" in times:
                 threads = min((1, 2), key=lambda k: times[f"torch{k}"])
