@@ -242,3 +242,16 @@ def test_large_transposes_take_the_two_pass_path_correctly():
     np.testing.assert_array_equal(columns, rows.transpose(2, 1, 0))
     back = copy_transposed(columns, np.empty((30, 40, 500)))
     np.testing.assert_array_equal(back, rows)
+
+
+@pytest.mark.parametrize("block_elements", [1, 40, 100])
+def test_lstm_backward_in_blocks_of_steps_equals_seed_api(monkeypatch, block_elements):
+    import rnnlib.fast.lstm
+    monkeypatch.setattr(rnnlib.fast.lstm, "BLOCK_ELEMENTS", block_elements)
+    rng = np.random.default_rng(11)
+    x, a0, p, da = problem("lstm", 3, 5, 2, 4, 9, rng)   # m n_a = 20: 1, 2, 5 steps
+    for T_da in (9, 7):
+        _, seed_grads = run(SEED, "lstm", x, a0, p, da[:, :, :T_da])
+        _, fast_grads = run(FAST, "lstm", x, a0, p, da[:, :, :T_da])
+        for key in GRAD_KEYS["lstm"]:
+            assert rel_error(fast_grads[key], seed_grads[key]) < 1e-12, key

@@ -34,6 +34,7 @@ from .workspace import Lease, pool
 __all__ = ["LSTMCaches", "lstm_forward", "lstm_backward", "GATE_ORDER"]
 
 GATE_ORDER = ("c", "f", "i", "o")   # row blocks of the stacked W and b
+BLOCK_ELEMENTS = 1 << 17            # backward: derivatives prepared per ~1 MiB block
 
 
 class LSTMCaches:
@@ -149,6 +150,41 @@ def lstm_forward(x, a0, parameters):
     return a_out, y, c_out, caches
 
 
+def _gate_derivatives(caches, start, end, k_c, k_o, k_dc):
+    """Fill k_c, k_o, k_dc[:end - start] with the factors of steps start..end-1.
+
+    With g = the total gradient into a<t> and dc = the total gradient into c<t>:
+
+        dc    = dc_next + g * Γo (1 - tanh(c)^2)              k_c = Γo (1 - tanh^2)
+        dz_o  = g * tanh(c) Γo (1 - Γo)                       k_o
+        [dc_prev, dz_c, dz_f, dz_i]
+              = dc * [Γf, Γi (1 - c̃^2), c_prev Γf (1 - Γf), c̃ Γi (1 - Γi)]   k_dc
+
+    Each line is a few numpy calls over all the steps of the block at once.
+    """
+    n_a, steps = caches.n_a, end - start
+    G = caches.gates[start:end]
+    cc, f, i, o = (G[:, :, k * n_a:(k + 1) * n_a] for k in range(4))
+    c_prev, tc = caches.C[start:end], caches.tanh_c[start:end]
+    k_c, k_o, k_dc = k_c[:steps], k_o[:steps], k_dc[:steps]
+    np.square(tc, out=k_c)
+    np.subtract(1, k_c, out=k_c)
+    np.multiply(k_c, o, out=k_c)                             # Γo (1 - tanh(c)^2)
+    np.subtract(1, o, out=k_o)
+    np.multiply(k_o, o, out=k_o)
+    np.multiply(k_o, tc, out=k_o)                            # tanh(c) Γo (1 - Γo)
+    np.copyto(k_dc[:, :, 0], f)                              # dc_prev = dc Γf
+    np.square(cc, out=k_dc[:, :, 1])
+    np.subtract(1, k_dc[:, :, 1], out=k_dc[:, :, 1])
+    np.multiply(k_dc[:, :, 1], i, out=k_dc[:, :, 1])         # Γi (1 - c̃^2)
+    np.subtract(1, f, out=k_dc[:, :, 2])
+    np.multiply(k_dc[:, :, 2], f, out=k_dc[:, :, 2])
+    np.multiply(k_dc[:, :, 2], c_prev, out=k_dc[:, :, 2])    # c_prev Γf (1 - Γf)
+    np.subtract(1, i, out=k_dc[:, :, 3])
+    np.multiply(k_dc[:, :, 3], i, out=k_dc[:, :, 3])
+    np.multiply(k_dc[:, :, 3], cc, out=k_dc[:, :, 3])        # c̃ Γi (1 - Γi)
+
+
 def lstm_backward(da, caches):
     """Backpropagation through time (drop-in for ``rnnlib.lstm_backward``).
 
@@ -170,36 +206,15 @@ def lstm_backward(da, caches):
         da_rows, dtype = gradient_rows(da, caches, lease)   # (T_x, m, n_a)
         T_x = da_rows.shape[0]
         HX = caches.HX[:T_x + 1]
-        G = caches.gates[:T_x]
-        cc, f, i, o = (G[:, :, k * n_a:(k + 1) * n_a] for k in range(4))
-        c_prev, tc = caches.C[:T_x], caches.tanh_c[:T_x]
 
-        # Gate derivatives of every step, before the loop. With g = the total
-        # gradient into a<t> and dc = the total gradient into c<t>:
-        #   dc        = dc_next + g * Γo (1 - tanh(c)^2)     -> k_c = Γo (1 - tanh^2)
-        #   dz_o      = g * tanh(c) Γo (1 - Γo)               -> k_o
-        #   [dc_prev, dz_c, dz_f, dz_i]
-        #             = dc * [Γf, Γi (1 - c̃^2), c_prev Γf (1 - Γf), c̃ Γi (1 - Γi)]
-        #                                                           -> k_dc
-        k_c = pool.empty((T_x, m, n_a), dtype, lease)
-        k_o = pool.empty((T_x, m, n_a), dtype, lease)
-        k_dc = pool.empty((T_x, m, 4, n_a), dtype, lease)
-        np.square(tc, out=k_c)
-        np.subtract(1, k_c, out=k_c)
-        np.multiply(k_c, o, out=k_c)                         # Γo (1 - tanh(c)^2)
-        np.subtract(1, o, out=k_o)
-        np.multiply(k_o, o, out=k_o)
-        np.multiply(k_o, tc, out=k_o)                        # tanh(c) Γo (1 - Γo)
-        np.copyto(k_dc[:, :, 0], f)                          # dc_prev = dc Γf
-        np.square(cc, out=k_dc[:, :, 1])
-        np.subtract(1, k_dc[:, :, 1], out=k_dc[:, :, 1])
-        np.multiply(k_dc[:, :, 1], i, out=k_dc[:, :, 1])     # Γi (1 - c̃^2)
-        np.subtract(1, f, out=k_dc[:, :, 2])
-        np.multiply(k_dc[:, :, 2], f, out=k_dc[:, :, 2])
-        np.multiply(k_dc[:, :, 2], c_prev, out=k_dc[:, :, 2])  # c_prev Γf (1 - Γf)
-        np.subtract(1, i, out=k_dc[:, :, 3])
-        np.multiply(k_dc[:, :, 3], i, out=k_dc[:, :, 3])
-        np.multiply(k_dc[:, :, 3], cc, out=k_dc[:, :, 3])      # c̃ Γi (1 - Γi)
+        # Gate derivatives, prepared before the loop (see _gate_derivatives) for
+        # a block of steps at a time: every step at small sizes (fewest calls),
+        # a few steps at large sizes, so that they are still in the cache when
+        # the loop reads them.
+        block = min(T_x, max(1, BLOCK_ELEMENTS // (m * n_a)))
+        k_c = pool.empty((block, m, n_a), dtype, lease)
+        k_o = pool.empty((block, m, n_a), dtype, lease)
+        k_dc = pool.empty((block, m, 4, n_a), dtype, lease)
 
         # out[t] = [dc_prev | dz_c | dz_f | dz_i | dz_o]: the last four blocks
         # are dz<t> in the stacked gate order, and dc_prev is carried to t-1.
@@ -212,14 +227,19 @@ def lstm_backward(da, caches):
         dc = pool.empty((m, n_a), dtype, lease)              # total gradient into c<t>
         da_next = np.zeros((m, n_a), dtype)                  # from step t+1
         dc_next = np.zeros((m, n_a), dtype)
-        for t in reversed(range(T_x)):
-            np.add(da_rows[t], da_next, out=g)
-            np.multiply(g, k_c[t], out=dc)
-            np.add(dc, dc_next, out=dc)
-            np.multiply(k_dc[t], dc[:, None, :], out=out[t, :, :4])  # dc_prev, dz_c/f/i
-            np.multiply(g, k_o[t], out=out[t, :, 4])          # dz_o
-            np.dot(dz[t], Wa, out=da_next)                    # into a<t-1>
-            dc_next = out[t, :, 0]                            # into c<t-1>
+        for end in range(T_x, 0, -block):                    # blocks, last first
+            start = max(0, end - block)
+            _gate_derivatives(caches, start, end, k_c, k_o, k_dc)
+            for t in reversed(range(start, end)):
+                s = t - start                                # step t in the block
+                np.add(da_rows[t], da_next, out=g)
+                np.multiply(g, k_c[s], out=dc)
+                np.add(dc, dc_next, out=dc)                  # total gradient into c<t>
+                # dc_prev, dz_c, dz_f, dz_i: one multiplication, broadcast over dc
+                np.multiply(k_dc[s], dc[:, None, :], out=out[t, :, :4])
+                np.multiply(g, k_o[s], out=out[t, :, 4])      # dz_o
+                np.dot(dz[t], Wa, out=da_next)                # into a<t-1>
+                dc_next = out[t, :, 0]                        # into c<t-1>
 
         # Every step at once: [dW | db] = sum_t dz<t> [a<t-1>; x<t>; 1]^T
         dz_all = dz.reshape(T_x * m, 4 * n_a)                # (T_x m, 4 n_a)
