@@ -27,10 +27,12 @@ matching backward function of this package (the seed API's tuple caches are
 refused with a TypeError, and vice versa). It holds the parameter dict (not a
 copy: do not change the parameters in place between forward and backward),
 the checked input ``x``, and the engine's per-step arrays in row layout
-(``rnnlib.fast.layout``): ``HX`` (T_x + 1, m, n_a + n_x) with
-HX[t] = [a<t> | x<t+1>], and for the LSTM also ``gates`` (T_x, m, 4 n_a) =
-[c̃ | Γf | Γi | Γo] per step, ``C`` (T_x + 1, m, n_a) with C[0] = 0, and
-``tanh_c`` (T_x, m, n_a).
+(``rnnlib.fast.layout``): ``HX`` (T_x + 1, m, n_a + n_x + 1) with
+HX[t] = [a<t> | x<t+1> | 1] (a<0> = a0; the 1 is the input of the bias), and
+for the LSTM also ``gates`` (T_x, m, 4 n_a) = [c̃ | Γf | Γi | Γo] per step,
+``C`` (T_x + 1, m, n_a) with C[0] = c<0> = 0, and ``tanh_c`` (T_x, m, n_a)
+= tanh(c<1>) ... tanh(c<T_x>). Attributes ``n_a``, ``m``, ``T_x`` give the
+sizes.
 
 Caches are independent of each other: each one owns its arrays for as long as
 you hold it, later calls never overwrite them, and ``backward`` may be called
@@ -40,6 +42,14 @@ garbage-collected, so a training loop that drops last step's caches reuses
 the same memory instead of asking the system for ~100 MB per call. Every
 returned array (a, y, c and all gradients) is newly allocated and belongs to
 the caller.
+
+Speed: at the dinosaur size (n_a = 50, one sequence) the engine is limited by
+the number of numpy calls (eleven per LSTM step forward, six backward); at
+large sizes by its matrix products. ``benchmarks/bench_engines.py`` measures
+both against the seed API, the products alone and PyTorch. On a machine whose
+cores are busy with other programs, OpenBLAS's worker threads can stall every
+product of medium size; ``OPENBLAS_NUM_THREADS=1`` (set before numpy is
+imported) avoids that for small models.
 
 Bad inputs raise the seed API's errors (``rnnlib.validation``): TypeError for
 non-numeric data or a parameter that is not an array, KeyError for a missing
