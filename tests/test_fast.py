@@ -242,6 +242,9 @@ def test_large_transposes_take_the_two_pass_path_correctly():
     np.testing.assert_array_equal(columns, rows.transpose(2, 1, 0))
     back = copy_transposed(columns, np.empty((30, 40, 500)))
     np.testing.assert_array_equal(back, rows)
+    halves = [slice(0, 20), slice(20, 40)]                # in two threads
+    columns = copy_transposed(rows, np.empty((500, 40, 30)), halves)
+    np.testing.assert_array_equal(columns, rows.transpose(2, 1, 0))
 
 
 @pytest.mark.parametrize("block_elements", [1, 40, 100])
@@ -255,3 +258,55 @@ def test_lstm_backward_in_blocks_of_steps_equals_seed_api(monkeypatch, block_ele
         _, fast_grads = run(FAST, "lstm", x, a0, p, da[:, :, :T_da])
         for key in GRAD_KEYS["lstm"]:
             assert rel_error(fast_grads[key], seed_grads[key]) < 1e-12, key
+
+
+# ------------------------------------------- two halves of the batch in threads
+
+@pytest.mark.parametrize("m", [1, 2, 7, 8])
+def test_lstm_batch_split_in_two_threads_equals_seed_api(monkeypatch, m):
+    """The threaded path (normally only at large sizes), forced on small shapes:
+    odd m gives halves of different sizes, m = 1 cannot be split."""
+    import rnnlib.fast.parallel
+    monkeypatch.setattr(rnnlib.fast.parallel, "PARALLEL_MIN_ELEMENTS", 1)
+    assert len(rnnlib.fast.parallel.split_rows(m, 5)) == min(m, 2)
+    cell = "lstm"
+    rng = np.random.default_rng(12 + m)
+    x, a0, p, da = problem(cell, 3, 5, 2, m, 9, rng)
+    for T_da in (9, 6):
+        seed_out, seed_grads = run(SEED, cell, x, a0, p, da[:, :, :T_da])
+        fast_out, fast_grads = run(FAST, cell, x, a0, p, da[:, :, :T_da])
+        for actual, expected in zip(fast_out, seed_out):
+            assert rel_error(actual, expected) < 1e-12
+        for key in GRAD_KEYS[cell]:
+            assert rel_error(fast_grads[key], seed_grads[key]) < 1e-12, key
+
+
+def test_lstm_batch_split_keeps_float32_and_fresh_arrays(monkeypatch):
+    import rnnlib.fast.parallel
+    cell = "lstm"
+    monkeypatch.setattr(rnnlib.fast.parallel, "PARALLEL_MIN_ELEMENTS", 1)
+    rng = np.random.default_rng(13)
+    x, a0, p, da = problem(cell, 3, 5, 2, 5, 4, rng)
+    f32 = [v.astype(np.float32) for v in (x, a0, da)]
+    p32 = {k: v.astype(np.float32) for k, v in p.items()}
+    forward, backward = FAST[cell]
+    *outputs, caches = forward(f32[0], f32[1], p32)
+    grads = backward(f32[2], caches)
+    arrays = outputs + list(grads.values())
+    assert all(a.dtype == np.float32 for a in arrays)
+    pooled = [v for v in vars(caches).values() if isinstance(v, np.ndarray)]
+    for a in arrays:
+        assert not any(np.may_share_memory(a, b) for b in pooled)
+
+
+def test_batch_split_passes_on_errors_of_the_worker_thread():
+    from rnnlib.fast.parallel import run_halves
+
+    def work(rows):
+        if rows.start == 0:
+            raise RuntimeError("first half failed")
+        return rows.stop
+
+    with pytest.raises(RuntimeError, match="first half failed"):
+        run_halves(work, [slice(0, 2), slice(2, 4)])
+    assert run_halves(lambda rows: rows.stop, [slice(0, 2), slice(2, 4)]) == [2, 4]

@@ -29,6 +29,7 @@ does it in two cache-friendly passes when the arrays are large.
 import numpy as np
 
 from ..validation import Dims, as_float_array, check_shape
+from .parallel import run_halves
 from .workspace import Lease, pool
 
 __all__ = ["concat_rows", "to_columns", "gradient_rows", "common_dtype",
@@ -42,24 +43,24 @@ def common_dtype(*arrays):
     return np.result_type(*arrays)
 
 
-def concat_rows(x, a0, dtype, owner):
+def concat_rows(x, a0, dtype, owner, parts=None):
     """The buffer HX (T_x + 1, m, n_a + n_x + 1) with a0, every x<t> and the 1s.
 
     ``x`` is (n_x, m, T_x), ``a0`` is (n_a, m); the hidden-state part of rows
     1..T_x is left for the forward pass to fill. The buffer is lent to
-    ``owner`` (see ``workspace``).
+    ``owner`` (see ``workspace``); ``parts`` as in ``copy_transposed``.
     """
     n_x, m, T_x = x.shape
     n_a = a0.shape[0]
     HX = pool.empty((T_x + 1, m, n_a + n_x + 1), dtype, owner)
     HX[0, :, :n_a] = a0.T                               # a<0>
-    copy_transposed(x, HX[:T_x, :, n_a:-1])             # x<1> ... x<T_x> as rows
+    copy_transposed(x, HX[:T_x, :, n_a:-1], parts)      # x<1> ... x<T_x> as rows
     HX[T_x, :, n_a:-1] = 0                              # no x<T_x + 1>: unused
     HX[:, :, -1] = 1                                    # the input of the bias
     return HX
 
 
-def copy_transposed(src, out):
+def copy_transposed(src, out, parts=None):
     """``out[i, j, k] = src[k, j, i]`` for 3-D arrays; returns ``out``.
 
     This turns rows (T, m, n) into columns (n, m, T) and back. Done in one
@@ -67,7 +68,13 @@ def copy_transposed(src, out):
     it goes through a temporary (m, ., .) in two passes that each move
     contiguous runs or transpose one example's (T, n) tile, small enough to
     stay in the cache: about twice as fast at the large benchmark size.
+
+    With two ``parts`` (row slices from ``rnnlib.fast.parallel.split_rows``)
+    the examples (axis 1) of each part are copied in their own thread.
     """
+    if parts is not None and len(parts) > 1:
+        run_halves(lambda rows: copy_transposed(src[:, rows], out[:, rows]), parts)
+        return out
     A, B, C = src.shape
     if src.nbytes < TWO_PASS_BYTES or B == 1:
         np.copyto(out, src.transpose(2, 1, 0))
@@ -90,35 +97,51 @@ def reshape_view(array, shape):
     return view
 
 
-def to_columns(rows):
-    """A fresh C-ordered (n, m, T) array from rows (T, m, n): the book's layout."""
+def to_columns(rows, parts=None):
+    """A fresh C-ordered (n, m, T) array from rows (T, m, n): the book's layout
+    (``parts`` as in ``copy_transposed``)."""
     T, m, n = rows.shape
-    return copy_transposed(rows, np.empty((n, m, T), rows.dtype))
+    return copy_transposed(rows, np.empty((n, m, T), rows.dtype), parts)
 
 
-def output_layer(Wy, by, a, dtype):
+def output_layer(Wy, by, a, dtype, parts=None):
     """ŷ = softmax(Wy a + by) for all steps at once: a new (n_y, m, T_x) array.
 
     The same computation as ``rnnlib.activations.softmax`` (stable: the
     per-column maximum is subtracted first), done in place in the result
-    array instead of through temporaries the size of ŷ.
+    array instead of through temporaries the size of ŷ. With two ``parts``
+    (row slices from ``rnnlib.fast.parallel.split_rows``) the examples of
+    each part are done in their own thread.
+    """
+    y = np.empty((Wy.shape[0],) + a.shape[1:], dtype)
+    if parts is None or len(parts) == 1:
+        softmax_into(y, Wy, by, a)
+    else:
+        run_halves(lambda rows: softmax_into(y[:, rows], Wy, by, a[:, rows]), parts)
+    return y
+
+
+def softmax_into(y, Wy, by, a):
+    """y = softmax(Wy a + by) for a (n_a, m, T_x), y (n_y, m, T_x), in place.
+
+    ``a`` and ``y`` may be a range of examples (axis 1) of C-ordered arrays:
+    every step of every example is then still one column of a 2-D view.
     """
     n_a, m, T_x = a.shape
-    y = np.empty((Wy.shape[0], m, T_x), dtype)
-    logits = y.reshape(-1, m * T_x)                     # a view: y fills in place
+    logits = reshape_view(y, (y.shape[0], m * T_x))    # a view: y fills in place
     np.matmul(Wy, a.reshape(n_a, m * T_x), out=logits)  # every step in one product
     logits += by
     logits -= logits.max(axis=0)                        # largest logit becomes 0
     np.exp(logits, out=logits)
     logits /= logits.sum(axis=0)                        # columns sum to 1
-    return y
 
 
-def gradient_rows(da, caches, owner):
+def gradient_rows(da, caches, owner, parts=None):
     """Check ``da`` against ``caches``; return (da as rows (T_x, m, n_a), dtype).
 
     ``da`` is (n_a, m, T_x) with T_x at most the length of the forward pass;
-    a shorter ``da`` back-propagates through the first T_x steps only.
+    a shorter ``da`` back-propagates through the first T_x steps only;
+    ``parts`` as in ``copy_transposed``.
     """
     dims = Dims()
     source = f"the forward pass's a0 ({caches.n_a}, {caches.m})"
@@ -132,5 +155,5 @@ def gradient_rows(da, caches, owner):
                          f"with T_x <= {caches.T_x}")
     dtype = common_dtype(da, caches.HX)
     rows = pool.empty((da.shape[2], caches.m, caches.n_a), dtype, owner)
-    copy_transposed(da, rows)
+    copy_transposed(da, rows, parts)
     return rows, dtype

@@ -20,15 +20,17 @@ exp(-|z|) with a ``where``; this fused form differs only to save numpy calls
 and time, which decide the speed at small sizes.
 
 Inside, sequences are stored as rows (time first, one example per row): see
-``rnnlib.fast.layout``.
+``rnnlib.fast.layout``. At large sizes the two halves of the batch run their
+time loops side by side, one per core: see ``rnnlib.fast.parallel``.
 """
 
 import numpy as np
 
 from ..lstm import LSTM_PARAMETER_SHAPES
 from .checks import checked_inputs
-from .layout import (common_dtype, concat_rows, gradient_rows, output_layer,
-                     reshape_view, to_columns)
+from .layout import (common_dtype, concat_rows, copy_transposed, gradient_rows,
+                     output_layer, reshape_view, to_columns)
+from .parallel import matmul, run_halves, split_rows
 from .workspace import Lease, pool
 
 __all__ = ["LSTMCaches", "lstm_forward", "lstm_backward", "GATE_ORDER"]
@@ -104,7 +106,8 @@ def lstm_forward(x, a0, parameters):
     n_a = a0.shape[0]
     dtype = common_dtype(x, a0, *(p[k] for k in LSTM_PARAMETER_SHAPES))
     caches = LSTMCaches(p, x, n_a)
-    HX = caches.HX = concat_rows(x, a0, dtype, caches)   # HX[t] = [a<t> | x<t+1> | 1]
+    parts = split_rows(m, n_a)                           # one or two halves of the batch
+    HX = caches.HX = concat_rows(x, a0, dtype, caches, parts)  # [a<t> | x<t+1> | 1]
     G = caches.gates = pool.empty((T_x, m, 4 * n_a), dtype, caches)
     C = caches.C = pool.empty((T_x + 1, m, n_a), dtype, caches)
     TC = caches.tanh_c = pool.empty((T_x, m, n_a), dtype, caches)
@@ -119,39 +122,61 @@ def lstm_forward(x, a0, parameters):
 
         # Input projections of all steps (bias included) in one product, into G.
         G2 = reshape_view(G, (T_x * m, 4 * n_a))     # (T_x m, 4 n_a)
-        np.matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wb[:, n_a:].T, out=G2)
+        matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wb[:, n_a:].T, G2, parts)
 
-        # Per step, views of the buffers: z<t> and its blocks, c, tanh(c), a.
-        z = list(G)                                  # (m, 4 n_a) each
-        sig = list(G[:, :, n_a:])                    # Γf | Γi | Γo block
-        cc, f, i, o = (list(G[:, :, k * n_a:(k + 1) * n_a]) for k in range(4))
-        c = list(C)
-        tc = list(TC)
-        a = list(HX[:, :, :n_a])                     # a[t] = a<t>, a[0] = a0
-        recurrent = pool.empty((m, 4 * n_a), dtype, scratch)  # a<t-1> Wa^T
-        ic = pool.empty((m, n_a), dtype, scratch)    # Γi * c̃
-        with np.errstate(over="ignore"):             # exp(-z) may overflow to inf
-            for t in range(T_x):
-                np.dot(a[t], WaT, out=recurrent)     # the only serial product
-                np.add(z[t], recurrent, out=z[t])    # z_c | -z_f | -z_i | -z_o
-                np.tanh(cc[t], out=cc[t])            # c̃ = tanh(z_c)
-                np.exp(sig[t], out=sig[t])
-                np.add(sig[t], 1, out=sig[t])
-                np.reciprocal(sig[t], out=sig[t])    # Γf, Γi, Γo = 1 / (1 + e^-z)
-                np.multiply(f[t], c[t], out=c[t + 1])  # Γf * c<t-1>
-                np.multiply(i[t], cc[t], out=ic)     # Γi * c̃
-                np.add(c[t + 1], ic, out=c[t + 1])   # c<t>
-                np.tanh(c[t + 1], out=tc[t])         # tanh(c<t>)
-                np.multiply(o[t], tc[t], out=a[t + 1])  # a<t> = Γo * tanh(c<t>)
+        # The time loop, on all rows or on two halves of the batch side by
+        # side (see rnnlib.fast.parallel); each part also turns its rows of
+        # a and c into the book's layout, in the new arrays a_out and c_out.
+        a_out = np.empty((n_a, m, T_x), dtype)
+        c_out = np.empty((n_a, m, T_x), dtype)
 
-    a_out = to_columns(HX[1:, :, :n_a])                  # (n_a, m, T_x), new array
-    c_out = to_columns(C[1:])                            # (n_a, m, T_x), new array
-    y = output_layer(p["Wy"], p["by"], a_out, dtype)     # (n_y, m, T_x), new array
+        def steps(rows):
+            _forward_steps(G[:, rows], C[:, rows], TC[:, rows], HX[:, rows],
+                           WaT, scratch)
+            copy_transposed(HX[1:, rows, :n_a], a_out[:, rows])
+            copy_transposed(C[1:, rows], c_out[:, rows])
+
+        run_halves(steps, parts)
+
+    y = output_layer(p["Wy"], p["by"], a_out, dtype, parts)  # (n_y, m, T_x), new
     return a_out, y, c_out, caches
 
 
-def _gate_derivatives(caches, start, end, k_c, k_o, k_dc):
-    """Fill k_c, k_o, k_dc[:end - start] with the factors of steps start..end-1.
+def _forward_steps(G, C, TC, HX, WaT, owner):
+    """The time loop of ``lstm_forward`` for some rows (examples) of the batch.
+
+    G, C, TC, HX are the rows of the caches' arrays for these examples, with
+    G already holding the input projections; WaT is Wa^T with the sigmoid
+    columns negated. Fills G with the gates, C, TC and the hidden states.
+    """
+    T_x, m, n_a = TC.shape
+    # Per step, views of the buffers: z<t> and its blocks, c, tanh(c), a.
+    z = list(G)                                  # (m, 4 n_a) each
+    sig = list(G[:, :, n_a:])                    # Γf | Γi | Γo block
+    cc, f, i, o = (list(G[:, :, k * n_a:(k + 1) * n_a]) for k in range(4))
+    c = list(C)
+    tc = list(TC)
+    a = list(HX[:, :, :n_a])                     # a[t] = a<t>, a[0] = a0
+    recurrent = pool.empty((m, 4 * n_a), G.dtype, owner)  # a<t-1> Wa^T
+    ic = pool.empty((m, n_a), G.dtype, owner)    # Γi * c̃
+    with np.errstate(over="ignore"):             # exp(-z) may overflow to inf
+        for t in range(T_x):
+            np.dot(a[t], WaT, out=recurrent)     # the only serial product
+            np.add(z[t], recurrent, out=z[t])    # z_c | -z_f | -z_i | -z_o
+            np.tanh(cc[t], out=cc[t])            # c̃ = tanh(z_c)
+            np.exp(sig[t], out=sig[t])
+            np.add(sig[t], 1, out=sig[t])
+            np.reciprocal(sig[t], out=sig[t])    # Γf, Γi, Γo = 1 / (1 + e^-z)
+            np.multiply(f[t], c[t], out=c[t + 1])  # Γf * c<t-1>
+            np.multiply(i[t], cc[t], out=ic)     # Γi * c̃
+            np.add(c[t + 1], ic, out=c[t + 1])   # c<t>
+            np.tanh(c[t + 1], out=tc[t])         # tanh(c<t>)
+            np.multiply(o[t], tc[t], out=a[t + 1])  # a<t> = Γo * tanh(c<t>)
+
+
+def _gate_derivatives(caches, rows, start, end, k_c, k_o, k_dc):
+    """Fill k_c, k_o, k_dc[:end - start] with the factors of steps start..end-1
+    for the examples ``rows`` (a slice of the batch).
 
     With g = the total gradient into a<t> and dc = the total gradient into c<t>:
 
@@ -163,9 +188,9 @@ def _gate_derivatives(caches, start, end, k_c, k_o, k_dc):
     Each line is a few numpy calls over all the steps of the block at once.
     """
     n_a, steps = caches.n_a, end - start
-    G = caches.gates[start:end]
+    G = caches.gates[start:end, rows]
     cc, f, i, o = (G[:, :, k * n_a:(k + 1) * n_a] for k in range(4))
-    c_prev, tc = caches.C[start:end], caches.tanh_c[start:end]
+    c_prev, tc = caches.C[start:end, rows], caches.tanh_c[start:end, rows]
     k_c, k_o, k_dc = k_c[:steps], k_o[:steps], k_dc[:steps]
     np.square(tc, out=k_c)
     np.subtract(1, k_c, out=k_c)
@@ -185,6 +210,46 @@ def _gate_derivatives(caches, start, end, k_c, k_o, k_dc):
     np.multiply(k_dc[:, :, 3], cc, out=k_dc[:, :, 3])        # c̃ Γi (1 - Γi)
 
 
+
+def _backward_steps(caches, rows, da_rows, out, dz, Wa, da0, owner):
+    """The time loop of ``lstm_backward`` for the examples ``rows`` of the batch.
+
+    ``da_rows``, ``out``, ``dz`` and ``da0`` are the parts of ``lstm_backward``'s
+    arrays for these examples. Fills ``out`` (so dz) from the upstream gradient
+    ``da_rows``, and ``da0`` with the gradient into a<0>.
+    """
+    T_x, m, n_a = da_rows.shape
+    dtype = out.dtype
+
+    # Gate derivatives, prepared before the loop (see _gate_derivatives) for
+    # a block of steps at a time: every step at small sizes (fewest calls),
+    # a few steps at large sizes, so that they are still in the cache when
+    # the loop reads them.
+    block = min(T_x, max(1, BLOCK_ELEMENTS // (m * n_a)))
+    k_c = pool.empty((block, m, n_a), dtype, owner)
+    k_o = pool.empty((block, m, n_a), dtype, owner)
+    k_dc = pool.empty((block, m, 4, n_a), dtype, owner)
+
+    g = pool.empty((m, n_a), dtype, owner)               # total gradient into a<t>
+    dc = pool.empty((m, n_a), dtype, owner)              # total gradient into c<t>
+    da_next = np.zeros((m, n_a), dtype)                  # from step t+1
+    dc_next = np.zeros((m, n_a), dtype)
+    for end in range(T_x, 0, -block):                    # blocks, last first
+        start = max(0, end - block)
+        _gate_derivatives(caches, rows, start, end, k_c, k_o, k_dc)
+        for t in reversed(range(start, end)):
+            s = t - start                                # step t in the block
+            np.add(da_rows[t], da_next, out=g)
+            np.multiply(g, k_c[s], out=dc)
+            np.add(dc, dc_next, out=dc)                  # total gradient into c<t>
+            # dc_prev, dz_c, dz_f, dz_i: one multiplication, broadcast over dc
+            np.multiply(k_dc[s], dc[:, None, :], out=out[t, :, :4])
+            np.multiply(g, k_o[s], out=out[t, :, 4])     # dz_o
+            np.dot(dz[t], Wa, out=da_next)               # into a<t-1>
+            dc_next = out[t, :, 0]                       # into c<t-1>
+    np.copyto(da0, da_next.T)                            # into a<0>
+
+
 def lstm_backward(da, caches):
     """Backpropagation through time (drop-in for ``rnnlib.lstm_backward``).
 
@@ -202,19 +267,11 @@ def lstm_backward(da, caches):
                         f"{type(caches).__name__} (caches of the seed API's "
                         "lstm_forward go to rnnlib.lstm_backward)")
     n_a, m = caches.n_a, caches.m
+    parts = split_rows(m, n_a)                           # one or two halves of the batch
     with Lease() as lease:
-        da_rows, dtype = gradient_rows(da, caches, lease)   # (T_x, m, n_a)
+        da_rows, dtype = gradient_rows(da, caches, lease, parts)  # (T_x, m, n_a)
         T_x = da_rows.shape[0]
         HX = caches.HX[:T_x + 1]
-
-        # Gate derivatives, prepared before the loop (see _gate_derivatives) for
-        # a block of steps at a time: every step at small sizes (fewest calls),
-        # a few steps at large sizes, so that they are still in the cache when
-        # the loop reads them.
-        block = min(T_x, max(1, BLOCK_ELEMENTS // (m * n_a)))
-        k_c = pool.empty((block, m, n_a), dtype, lease)
-        k_o = pool.empty((block, m, n_a), dtype, lease)
-        k_dc = pool.empty((block, m, 4, n_a), dtype, lease)
 
         # out[t] = [dc_prev | dz_c | dz_f | dz_i | dz_o]: the last four blocks
         # are dz<t> in the stacked gate order, and dc_prev is carried to t-1.
@@ -223,34 +280,28 @@ def lstm_backward(da, caches):
         Wb = stack_gates(caches.parameters, dtype, lease)
         Wa = pool.empty((4 * n_a, n_a), dtype, lease)        # contiguous: faster np.dot
         np.copyto(Wa, Wb[:, :n_a])
-        g = pool.empty((m, n_a), dtype, lease)               # total gradient into a<t>
-        dc = pool.empty((m, n_a), dtype, lease)              # total gradient into c<t>
-        da_next = np.zeros((m, n_a), dtype)                  # from step t+1
-        dc_next = np.zeros((m, n_a), dtype)
-        for end in range(T_x, 0, -block):                    # blocks, last first
-            start = max(0, end - block)
-            _gate_derivatives(caches, start, end, k_c, k_o, k_dc)
-            for t in reversed(range(start, end)):
-                s = t - start                                # step t in the block
-                np.add(da_rows[t], da_next, out=g)
-                np.multiply(g, k_c[s], out=dc)
-                np.add(dc, dc_next, out=dc)                  # total gradient into c<t>
-                # dc_prev, dz_c, dz_f, dz_i: one multiplication, broadcast over dc
-                np.multiply(k_dc[s], dc[:, None, :], out=out[t, :, :4])
-                np.multiply(g, k_o[s], out=out[t, :, 4])      # dz_o
-                np.dot(dz[t], Wa, out=da_next)                # into a<t-1>
-                dc_next = out[t, :, 0]                        # into c<t-1>
+
+        # The time loop, on all rows or on two halves of the batch side by
+        # side (see rnnlib.fast.parallel); each fills its columns of da0.
+        da0 = np.empty((n_a, m), dtype)                      # new array
+
+        def steps(rows):
+            _backward_steps(caches, rows, da_rows[:, rows], out[:, rows],
+                            dz[:, rows], Wa, da0[:, rows], lease)
+
+        run_halves(steps, parts)
 
         # Every step at once: [dW | db] = sum_t dz<t> [a<t-1>; x<t>; 1]^T
+        # (parallel.matmul: in two threads when the batch is split)
         dz_all = dz.reshape(T_x * m, 4 * n_a)                # (T_x m, 4 n_a)
         dWb = pool.empty(Wb.shape, dtype, lease)             # (4 n_a, n_a + n_x + 1)
-        np.matmul(dz_all.T, HX[:T_x].reshape(T_x * m, -1), out=dWb)
+        matmul(dz_all.T, HX[:T_x].reshape(T_x * m, -1), dWb, parts)
         dW = np.ascontiguousarray(dWb[:, :-1])               # (4 n_a, n_a + n_x), new
         db = np.ascontiguousarray(dWb[:, -1:])               # (4 n_a, 1), new
         dx_rows = pool.empty((T_x, m, Wb.shape[1] - n_a - 1), dtype, lease)
-        np.matmul(dz_all, Wb[:, n_a:-1], out=dx_rows.reshape(T_x * m, -1))
-        gradients = {"dx": to_columns(dx_rows),
-                     "da0": np.ascontiguousarray(da_next.T)}
+        matmul(dz_all, Wb[:, n_a:-1], dx_rows.reshape(T_x * m, -1), parts)
+        gradients = {"dx": to_columns(dx_rows, parts),
+                     "da0": da0}
         for k, gate in enumerate(GATE_ORDER):
             rows = slice(k * n_a, (k + 1) * n_a)
             gradients["dW" + gate] = dW[rows]                # contiguous row blocks
