@@ -21,10 +21,11 @@ names the model never saw: every character of each name is predicted, and
 so is the end token after it. The parameter dicts are those of the seed API
 (SPEC sections 1 and 2), so a trained model works with all of rnnlib.
 
-The forward and backward passes are the seed API's. At the batch sizes used
-here they ran faster on the book's busy 2-core machine than ``rnnlib.fast``
-(whose larger fused products pay for OpenBLAS threading when the cores are
-shared); the two agree to ~1e-15.
+The forward and backward passes are those of ``rnnlib.fast``, the drop-in
+engine of chapter 5: the same mathematics as the seed API (they agree to
+~1e-15), about 1.3-1.4x faster at these batch sizes. On a machine whose cores
+are busy with other programs, OpenBLAS threads can stall the engine's
+products; ``OPENBLAS_NUM_THREADS=1`` avoids that.
 """
 
 import dataclasses
@@ -37,10 +38,9 @@ from .activations import _softmax
 from .clipping import clip_by_global_norm
 from .initializers import (initialize_lstm_parameters,
                            initialize_rnn_parameters)
-from .lstm import LSTM_PARAMETER_SHAPES, _lstm_cell_step, lstm_forward
-from .lstm_backward import lstm_backward
-from .rnn import RNN_PARAMETER_SHAPES, _rnn_cell_step, rnn_forward
-from .rnn_backward import rnn_backward
+from .fast import lstm_backward, lstm_forward, rnn_backward, rnn_forward
+from .lstm import LSTM_PARAMETER_SHAPES, _lstm_cell_step
+from .rnn import RNN_PARAMETER_SHAPES, _rnn_cell_step
 from .validation import check_parameters
 from .vocab import VOCAB_SIZE, decode, encode, split_names
 
