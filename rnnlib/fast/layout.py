@@ -32,10 +32,38 @@ from ..validation import Dims, as_float_array, check_shape
 from .parallel import run_halves
 from .workspace import Lease, pool
 
-__all__ = ["concat_rows", "to_columns", "gradient_rows", "common_dtype",
+__all__ = ["SequenceCaches", "concat_rows", "to_columns", "gradient_rows", "common_dtype",
            "reshape_view", "copy_transposed", "output_layer"]
 
 TWO_PASS_BYTES = 1 << 22        # transposes of 4 MiB and more go in two passes
+
+
+class SequenceCaches:
+    """What a backward pass needs from its forward pass; base of the RNN's and
+    the LSTM's caches (each backward accepts only its own subclass).
+
+    Attributes:
+    parameters -- the parameter dict given to the forward pass (not copied)
+    x -- the input (n_x, m, T_x) as checked by the forward pass
+    HX -- (T_x + 1, m, n_a + n_x + 1) rows: HX[t] = [a<t> | x<t+1> | 1], a<0> = a0
+    n_a, m, T_x -- sizes of the forward pass
+
+    The arrays belong to this object: they stay valid as long as you keep it,
+    and return to the engine's buffer pool when it is garbage-collected.
+    """
+
+    cell = "sequence"               # the subclasses name their cell
+
+    def __init__(self, parameters, x, n_a):
+        self.parameters = parameters
+        self.x = x
+        self.n_a = n_a
+        _, self.m, self.T_x = x.shape
+        self.HX = None
+
+    def __repr__(self):
+        return (f"<rnnlib.fast {self.cell} caches: n_a={self.n_a}, m={self.m}, "
+                f"T_x={self.T_x}, dtype={self.HX.dtype}>")
 
 
 def common_dtype(*arrays):

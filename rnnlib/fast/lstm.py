@@ -28,8 +28,8 @@ import numpy as np
 
 from ..lstm import LSTM_PARAMETER_SHAPES
 from .checks import checked_inputs
-from .layout import (common_dtype, concat_rows, copy_transposed, gradient_rows,
-                     output_layer, reshape_view, to_columns)
+from .layout import (SequenceCaches, common_dtype, concat_rows, copy_transposed,
+                     gradient_rows, output_layer, reshape_view, to_columns)
 from .parallel import matmul, run_halves, split_rows
 from .workspace import Lease, pool
 
@@ -39,32 +39,20 @@ GATE_ORDER = ("c", "f", "i", "o")   # row blocks of the stacked W and b
 BLOCK_ELEMENTS = 1 << 17            # backward: derivatives prepared per ~1 MiB block
 
 
-class LSTMCaches:
+class LSTMCaches(SequenceCaches):
     """What ``lstm_backward`` needs from ``lstm_forward``.
 
-    Attributes:
-    parameters -- the parameter dict given to the forward pass (not copied)
-    x -- the input (n_x, m, T_x) as checked by the forward pass
-    HX -- (T_x + 1, m, n_a + n_x + 1) rows: HX[t] = [a<t> | x<t+1> | 1], a<0> = a0
+    Attributes, beyond those of ``SequenceCaches`` (parameters, x, HX, n_a, m, T_x):
     gates -- (T_x, m, 4 n_a) rows: gates[t-1] = [c̃<t> | Γf<t> | Γi<t> | Γo<t>]
     C -- (T_x + 1, m, n_a) rows: C[t] = c<t>, C[0] = 0
     tanh_c -- (T_x, m, n_a) rows: tanh_c[t-1] = tanh(c<t>)
-    n_a, m, T_x -- sizes of the forward pass
-
-    The arrays belong to this object: they stay valid as long as you keep it,
-    and return to the engine's buffer pool when it is garbage-collected.
     """
 
-    def __init__(self, parameters, x, n_a):
-        self.parameters = parameters
-        self.x = x
-        self.n_a = n_a
-        _, self.m, self.T_x = x.shape
-        self.HX = self.gates = self.C = self.tanh_c = None
+    cell = "LSTM"
 
-    def __repr__(self):
-        return (f"<rnnlib.fast LSTM caches: n_a={self.n_a}, m={self.m}, "
-                f"T_x={self.T_x}, dtype={self.HX.dtype}>")
+    def __init__(self, parameters, x, n_a):
+        super().__init__(parameters, x, n_a)
+        self.gates = self.C = self.tanh_c = None
 
 
 def stack_gates(parameters, dtype, owner=None):

@@ -23,36 +23,18 @@ import numpy as np
 
 from ..rnn import RNN_PARAMETER_SHAPES
 from .checks import checked_inputs
-from .layout import (common_dtype, concat_rows, gradient_rows, output_layer,
-                     reshape_view, to_columns)
+from .layout import (SequenceCaches, common_dtype, concat_rows, gradient_rows,
+                     output_layer, reshape_view, to_columns)
 from .workspace import Lease, pool
 
 __all__ = ["RNNCaches", "rnn_forward", "rnn_backward"]
 
 
-class RNNCaches:
-    """What ``rnn_backward`` needs from ``rnn_forward``.
+class RNNCaches(SequenceCaches):
+    """What ``rnn_backward`` needs from ``rnn_forward``: the attributes of
+    ``SequenceCaches`` (parameters, x, HX, n_a, m, T_x), nothing more."""
 
-    Attributes:
-    parameters -- the parameter dict given to the forward pass (not copied)
-    x -- the input (n_x, m, T_x) as checked by the forward pass
-    HX -- (T_x + 1, m, n_a + n_x + 1) rows: HX[t] = [a<t> | x<t+1> | 1], a<0> = a0
-    n_a, m, T_x -- sizes of the forward pass
-
-    The arrays belong to this object: they stay valid as long as you keep it,
-    and return to the engine's buffer pool when it is garbage-collected.
-    """
-
-    def __init__(self, parameters, x, n_a):
-        self.parameters = parameters
-        self.x = x
-        self.n_a = n_a
-        _, self.m, self.T_x = x.shape
-        self.HX = None
-
-    def __repr__(self):
-        return (f"<rnnlib.fast RNN caches: n_a={self.n_a}, m={self.m}, "
-                f"T_x={self.T_x}, dtype={self.HX.dtype}>")
+    cell = "RNN"
 
 
 def rnn_forward(x, a0, parameters):
