@@ -23,7 +23,9 @@ torch  -- torch.nn.RNN / torch.nn.LSTM on the CPU, forward + backward from the
 
 Timing: every repeat runs each engine once, in a rotating order, so that a
 busy machine slows all engines alike; the median over repeats is reported and
-engines are compared by ratios of medians from the same run. torch is timed
+engines are compared by ratios of medians from the same run. Each timed call
+follows an untimed call of the same engine (see ``time_interleaved``), so
+that no engine is timed in the wake of another engine's BLAS threads. torch is timed
 in its own interleaved loop right after the numpy engines of the same size:
 its OpenMP worker threads keep spinning on the cores for a while after each
 call, which measurably slowed the numpy engines timed next to it (OpenBLAS
@@ -216,13 +218,23 @@ def torch_available():
 
 # -------------------------------------------------------------------- timing
 
-def time_interleaved(runners, repeats, warmup=1):
+def time_interleaved(runners, repeats, warmup=1, settle=1):
     """Median seconds per call of each runner, all timed in one interleaved run.
 
     runners -- dict name -> callable with no arguments
-    Every repeat calls each runner once; the order rotates from repeat to
+    Every repeat calls each runner once, timed, right after ``settle``
+    untimed calls of the same runner; the order rotates from repeat to
     repeat. Garbage collection is paused while a call is timed.
     Returns dict name -> list of seconds (one per repeat).
+
+    Why the untimed calls: an engine's call leaves the machine in a state
+    that the next call inherits. Above all, OpenBLAS's worker threads keep
+    spinning on the cores for up to ~0.1 s after a multi-threaded product,
+    waiting for more work, and a call that starts meanwhile with work of its
+    own for both cores (rnnlib.fast's two halves of the batch) shares them
+    with those threads. Timed right after another engine, an engine would pay
+    for that engine's threads; after a call of its own, it runs as it does in
+    a training loop, which is what the benchmark is meant to measure.
     """
     names = list(runners)
     for _ in range(warmup):
@@ -232,6 +244,8 @@ def time_interleaved(runners, repeats, warmup=1):
     for r in range(repeats):
         order = names[r % len(names):] + names[:r % len(names)]
         for name in order:
+            for _ in range(settle):
+                runners[name]()
             gc.disable()
             start = time.perf_counter()
             runners[name]()

@@ -233,11 +233,11 @@ def test_backward_errors_are_clear(cell):
     assert _error(other, da, caches)[0] is TypeError
 
 
-def test_large_transposes_take_the_two_pass_path_correctly():
-    from rnnlib.fast.layout import TWO_PASS_BYTES, copy_transposed
+def test_large_transposes_go_example_by_example_correctly():
+    from rnnlib.fast.layout import PER_EXAMPLE_BYTES, copy_transposed
     rng = np.random.default_rng(10)
     rows = rng.standard_normal((30, 40, 500))            # (T, m, n), 4.8 MB
-    assert rows.nbytes >= TWO_PASS_BYTES
+    assert rows.nbytes >= PER_EXAMPLE_BYTES
     columns = copy_transposed(rows, np.empty((500, 40, 30)))
     np.testing.assert_array_equal(columns, rows.transpose(2, 1, 0))
     back = copy_transposed(columns, np.empty((30, 40, 500)))
@@ -262,14 +262,14 @@ def test_lstm_backward_in_blocks_of_steps_equals_seed_api(monkeypatch, block_ele
 
 # ------------------------------------------- two halves of the batch in threads
 
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
 @pytest.mark.parametrize("m", [1, 2, 7, 8])
-def test_lstm_batch_split_in_two_threads_equals_seed_api(monkeypatch, m):
+def test_batch_split_in_two_threads_equals_seed_api(monkeypatch, cell, m):
     """The threaded path (normally only at large sizes), forced on small shapes:
     odd m gives halves of different sizes, m = 1 cannot be split."""
     import rnnlib.fast.parallel
     monkeypatch.setattr(rnnlib.fast.parallel, "PARALLEL_MIN_ELEMENTS", 1)
     assert len(rnnlib.fast.parallel.split_rows(m, 5)) == min(m, 2)
-    cell = "lstm"
     rng = np.random.default_rng(12 + m)
     x, a0, p, da = problem(cell, 3, 5, 2, m, 9, rng)
     for T_da in (9, 6):
@@ -281,9 +281,9 @@ def test_lstm_batch_split_in_two_threads_equals_seed_api(monkeypatch, m):
             assert rel_error(fast_grads[key], seed_grads[key]) < 1e-12, key
 
 
-def test_lstm_batch_split_keeps_float32_and_fresh_arrays(monkeypatch):
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_batch_split_keeps_float32_and_fresh_arrays(monkeypatch, cell):
     import rnnlib.fast.parallel
-    cell = "lstm"
     monkeypatch.setattr(rnnlib.fast.parallel, "PARALLEL_MIN_ELEMENTS", 1)
     rng = np.random.default_rng(13)
     x, a0, p, da = problem(cell, 3, 5, 2, 5, 4, rng)

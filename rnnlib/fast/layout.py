@@ -23,7 +23,8 @@ of every step at once, which is all the weight gradients need.
 
 Moving between layouts is a transpose, the slowest kind of copy for large
 arrays (every element read from a different cache line); ``copy_transposed``
-does it in two cache-friendly passes when the arrays are large.
+does it one example at a time when the arrays are large, which keeps the
+cache lines it reads in the cache.
 """
 
 import numpy as np
@@ -35,7 +36,7 @@ from .workspace import Lease, pool
 __all__ = ["SequenceCaches", "concat_rows", "to_columns", "gradient_rows", "common_dtype",
            "reshape_view", "copy_transposed", "output_layer"]
 
-TWO_PASS_BYTES = 1 << 22        # transposes of 4 MiB and more go in two passes
+PER_EXAMPLE_BYTES = 1 << 22     # transposes of 4 MiB and more go example by example
 
 
 class SequenceCaches:
@@ -92,10 +93,12 @@ def copy_transposed(src, out, parts=None):
     """``out[i, j, k] = src[k, j, i]`` for 3-D arrays; returns ``out``.
 
     This turns rows (T, m, n) into columns (n, m, T) and back. Done in one
-    ``np.copyto``, consecutive writes read memory far apart; for large arrays
-    it goes through a temporary (m, ., .) in two passes that each move
-    contiguous runs or transpose one example's (T, n) tile, small enough to
-    stay in the cache: about twice as fast at the large benchmark size.
+    ``np.copyto``, consecutive writes read memory far apart, and at the large
+    benchmark size the elements that one pass over the output reads again
+    (the neighbours in a cache line) have left the caches by then. So large
+    arrays are copied one example at a time (axis 1): each example's (T, n)
+    tile is transposed on its own, small enough to stay in the cache; about
+    twice as fast at the large benchmark size, in the chapter's measurement.
 
     With two ``parts`` (row slices from ``rnnlib.fast.parallel.split_rows``)
     the examples (axis 1) of each part are copied in their own thread.
@@ -103,15 +106,11 @@ def copy_transposed(src, out, parts=None):
     if parts is not None and len(parts) > 1:
         run_halves(lambda rows: copy_transposed(src[:, rows], out[:, rows]), parts)
         return out
-    A, B, C = src.shape
-    if src.nbytes < TWO_PASS_BYTES or B == 1:
-        np.copyto(out, src.transpose(2, 1, 0))
+    if src.nbytes < PER_EXAMPLE_BYTES:
+        np.copyto(out, src.transpose(2, 1, 0))          # small: one call is cheapest
         return out
-    with Lease() as lease:
-        tile = pool.empty((B, C, A), src.dtype, lease)  # tile[j] = src[:, j, :].T
-        for j in range(B):
-            np.copyto(tile[j], src[:, j, :].T)
-        np.copyto(out, tile.transpose(1, 0, 2))         # contiguous runs of A
+    for j in range(src.shape[1]):
+        np.copyto(out[:, j, :], src[:, j, :].T)         # one example's tile
     return out
 
 

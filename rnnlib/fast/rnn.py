@@ -16,15 +16,17 @@ networks fast"):
   ``dx`` are single matrix products after it.
 
 Inside, sequences are stored as rows (time first, one example per row): see
-``rnnlib.fast.layout``.
+``rnnlib.fast.layout``. At large sizes the two halves of the batch run their
+time loops side by side, one per core: see ``rnnlib.fast.parallel``.
 """
 
 import numpy as np
 
 from ..rnn import RNN_PARAMETER_SHAPES
 from .checks import checked_inputs
-from .layout import (SequenceCaches, common_dtype, concat_rows, gradient_rows,
-                     output_layer, reshape_view, to_columns)
+from .layout import (SequenceCaches, common_dtype, concat_rows, copy_transposed,
+                     gradient_rows, output_layer, reshape_view, to_columns)
+from .parallel import matmul, run_halves, split_rows
 from .workspace import Lease, pool
 
 __all__ = ["RNNCaches", "rnn_forward", "rnn_backward"]
@@ -60,7 +62,8 @@ def rnn_forward(x, a0, parameters):
     n_a = a0.shape[0]
     dtype = common_dtype(x, a0, *(p[k] for k in RNN_PARAMETER_SHAPES))
     caches = RNNCaches(p, x, n_a)
-    HX = caches.HX = concat_rows(x, a0, dtype, caches)   # HX[t] = [a<t> | x<t+1> | 1]
+    parts = split_rows(m, n_a)                           # one or two halves of the batch
+    HX = caches.HX = concat_rows(x, a0, dtype, caches, parts)  # [a<t> | x<t+1> | 1]
 
     with Lease() as scratch:                             # buffers of this call only
         # Input projections of all steps (bias included: the 1 in HX) in one
@@ -68,21 +71,61 @@ def rnn_forward(x, a0, parameters):
         Z = reshape_view(HX[1:, :, :n_a], (T_x * m, n_a))  # (T_x m, n_a)
         Wxb = pool.empty((n_a, n_x + 1), dtype, scratch)  # [Wax | ba]
         np.concatenate([p["Wax"], p["ba"]], axis=1, out=Wxb)
-        np.matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wxb.T, out=Z)
+        matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wxb.T, Z, parts)
 
         WaaT = pool.empty((n_a, n_a), dtype, scratch)   # contiguous: faster np.dot
         np.copyto(WaaT, p["Waa"].T)
-        a_prevs = list(HX[:T_x, :, :n_a])                # a<t-1> as (m, n_a) views
-        zs = list(HX[1:, :, :n_a])                       # where a<t> goes
-        recurrent = pool.empty((m, n_a), dtype, scratch)  # a<t-1> Waa^T
-        for a_prev, z in zip(a_prevs, zs):
-            np.dot(a_prev, WaaT, out=recurrent)          # the only serial product
-            np.add(z, recurrent, out=z)                  # full pre-activation
-            np.tanh(z, out=z)                            # a<t>, in place
 
-    a = to_columns(HX[1:, :, :n_a])                       # (n_a, m, T_x), new array
-    y_pred = output_layer(p["Wya"], p["by"], a, dtype)    # (n_y, m, T_x)
+        # The time loop, on all rows or on two halves of the batch side by
+        # side (see rnnlib.fast.parallel); each part also turns its rows of
+        # a into the book's layout, in the new array a.
+        a = np.empty((n_a, m, T_x), dtype)
+
+        def steps(rows):
+            _forward_steps(HX[:, rows, :n_a], WaaT, scratch)
+            copy_transposed(HX[1:, rows, :n_a], a[:, rows])
+
+        run_halves(steps, parts)
+
+    y_pred = output_layer(p["Wya"], p["by"], a, dtype, parts)  # (n_y, m, T_x), new
     return a, y_pred, caches
+
+
+def _forward_steps(H, WaaT, owner):
+    """The time loop of ``rnn_forward`` for some rows (examples) of the batch.
+
+    H is the hidden-state part of the caches' HX for these examples,
+    (T_x + 1, m, n_a): H[0] = a<0>, and H[t] for t >= 1 holds the input
+    projection Wax x<t> + ba, replaced here by a<t>. WaaT is Waa^T.
+    """
+    a_prevs = list(H[:-1])                               # a<t-1> as (m, n_a) views
+    zs = list(H[1:])                                     # where a<t> goes
+    recurrent = pool.empty(H.shape[1:], H.dtype, owner)  # a<t-1> Waa^T
+    for a_prev, z in zip(a_prevs, zs):
+        np.dot(a_prev, WaaT, out=recurrent)              # the only serial product
+        np.add(z, recurrent, out=z)                      # full pre-activation
+        np.tanh(z, out=z)                                # a<t>, in place
+
+
+def _backward_steps(dz, H, Waa, da0, owner):
+    """The time loop of ``rnn_backward`` for some rows (examples) of the batch.
+
+    dz is (T_x, m, n_a), holding the upstream gradient da (rows) and replaced
+    by dz<t>, the gradient into the pre-activation of step t; H is the
+    hidden-state part of HX, H[t] = a<t>; da0 (n_a, m) receives the gradient
+    into a<0>.
+    """
+    T_x, m, n_a = dz.shape
+    # tanh'(.) = 1 - a<t>**2 for every step, before the loop
+    dtanh = pool.empty((T_x, m, n_a), dz.dtype, owner)
+    np.square(H[1:T_x + 1], out=dtanh)
+    np.subtract(1, dtanh, out=dtanh)
+    da_next = np.zeros((m, n_a), dz.dtype)               # gradient from step t+1
+    for dz_t, dtanh_t in zip(dz[::-1], dtanh[::-1]):
+        np.add(dz_t, da_next, out=dz_t)                  # total gradient into a<t>
+        np.multiply(dz_t, dtanh_t, out=dz_t)             # through tanh: dz<t>
+        np.dot(dz_t, Waa, out=da_next)                   # into a<t-1>: Waa^T dz<t>
+    np.copyto(da0, da_next.T)                            # into a<0>
 
 
 def rnn_backward(da, caches):
@@ -102,34 +145,35 @@ def rnn_backward(da, caches):
                         f"{type(caches).__name__} (caches of the seed API's "
                         "rnn_forward go to rnnlib.rnn_backward)")
     p, n_a, m = caches.parameters, caches.n_a, caches.m
+    parts = split_rows(m, n_a)                           # one or two halves of the batch
     with Lease() as lease:
-        dz, dtype = gradient_rows(da, caches, lease)     # starts as da, rows
+        dz, dtype = gradient_rows(da, caches, lease, parts)  # starts as da, rows
         T_x = dz.shape[0]
         HX = caches.HX[:T_x + 1]
-        # tanh'(.) = 1 - a<t>**2 for every step, before the loop
-        dtanh = pool.empty((T_x, m, n_a), dtype, lease)
-        np.square(HX[1:, :, :n_a], out=dtanh)
-        np.subtract(1, dtanh, out=dtanh)
-
-        Waa = pool.empty((n_a, n_a), dtype, lease)
+        Waa = pool.empty((n_a, n_a), dtype, lease)       # contiguous: faster np.dot
         np.copyto(Waa, p["Waa"])
-        da_next = np.zeros((m, n_a), dtype)              # gradient from step t+1
-        for dz_t, dtanh_t in zip(dz[::-1], dtanh[::-1]):
-            np.add(dz_t, da_next, out=dz_t)              # total gradient into a<t>
-            np.multiply(dz_t, dtanh_t, out=dz_t)         # through tanh: dz<t>
-            np.dot(dz_t, Waa, out=da_next)               # into a<t-1>: Waa^T dz<t>
+
+        # The time loop, on all rows or on two halves of the batch side by
+        # side (see rnnlib.fast.parallel); each fills its columns of da0.
+        da0 = np.empty((n_a, m), dtype)                  # new array
+
+        def steps(rows):
+            _backward_steps(dz[:, rows], HX[:, rows, :n_a], Waa, da0[:, rows], lease)
+
+        run_halves(steps, parts)
 
         # Every step at once: [dWaa | dWax | dba] = sum_t dz<t> [a<t-1>; x<t>; 1]^T
+        # (parallel.matmul: in two threads when the batch is split)
         dz_all = dz.reshape(T_x * m, n_a)                # (T_x m, n_a)
         concat_all = HX[:T_x].reshape(T_x * m, -1)       # (T_x m, n_a + n_x + 1)
         dW = pool.empty((n_a, concat_all.shape[1]), dtype, lease)
-        np.matmul(dz_all.T, concat_all, out=dW)          # (n_a, n_a + n_x + 1)
+        matmul(dz_all.T, concat_all, dW, parts)          # (n_a, n_a + n_x + 1)
         n_x = concat_all.shape[1] - n_a - 1
         dx_rows = pool.empty((T_x, m, n_x), dtype, lease)
-        np.matmul(dz_all, p["Wax"], out=dx_rows.reshape(T_x * m, n_x))
+        matmul(dz_all, p["Wax"], dx_rows.reshape(T_x * m, n_x), parts)
         gradients = {
-            "dx": to_columns(dx_rows),                   # (n_x, m, T_x)
-            "da0": np.ascontiguousarray(da_next.T),      # (n_a, m)
+            "dx": to_columns(dx_rows, parts),            # (n_x, m, T_x)
+            "da0": da0,                                  # (n_a, m)
             "dWax": np.ascontiguousarray(dW[:, n_a:-1]),  # (n_a, n_x)
             "dWaa": np.ascontiguousarray(dW[:, :n_a]),   # (n_a, n_a)
             "dba": np.ascontiguousarray(dW[:, -1:]),     # (n_a, 1)
