@@ -310,3 +310,61 @@ def test_batch_split_passes_on_errors_of_the_worker_thread():
     with pytest.raises(RuntimeError, match="first half failed"):
         run_halves(work, [slice(0, 2), slice(2, 4)])
     assert run_halves(lambda rows: rows.stop, [slice(0, 2), slice(2, 4)]) == [2, 4]
+
+
+# ------------------------------------------------ tanh through exp (large blocks)
+
+def test_exp_route_activations_match_accurate_ones():
+    from rnnlib.fast.activations import (sigmoid_of_negated, tanh_into,
+                                         tanh_of_negated_double)
+    z = np.concatenate([np.linspace(-40, 40, 100_001), [-1000.0, -710.0, 0.0, 710.0, 1000.0],
+                        np.geomspace(1e-300, 1e-3, 50), -np.geomspace(1e-300, 1e-3, 50)])
+    with np.errstate(over="raise"):
+        want_sigmoid = rnnlib.activations.sigmoid(z)
+    want_tanh = np.tanh(z)
+    with np.errstate(over="ignore"):
+        sigmoid = sigmoid_of_negated(-z)
+        tanh = tanh_of_negated_double(-2 * z)
+        tanh_via_into = tanh_into(z, np.empty_like(z), exp_route=True)
+    # a few ulp relative; below ~1e-308 (z < -709) exp overflows and σ is 0
+    np.testing.assert_allclose(sigmoid, want_sigmoid, rtol=1.6e-15, atol=1e-300)
+    assert np.max(np.abs(tanh - want_tanh)) < 5e-16      # absolute: see the docstring
+    np.testing.assert_array_equal(tanh_via_into, tanh)
+    assert np.all(tanh[z == -1000.0] == -1) and np.all(tanh[z == 1000.0] == 1)
+    assert np.all(tanh[z == 0.0] == 0)
+    assert np.all(sigmoid[z == -1000.0] == 0) and np.all(sigmoid[z == 1000.0] == 1)
+    np.testing.assert_array_equal(tanh_into(z, np.empty_like(z), exp_route=False),
+                                  want_tanh)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+@pytest.mark.parametrize("route", [True, False])
+def test_both_tanh_routes_equal_seed_api(monkeypatch, cell, route):
+    """Forced on or off at the test's small sizes (normally: from m n_a = 1024)."""
+    import rnnlib.fast.activations
+    monkeypatch.setattr(rnnlib.fast.activations, "EXP_ROUTE_MIN_ELEMENTS",
+                        1 if route else 10 ** 12)
+    for shape in SHAPES:
+        rng = np.random.default_rng(20 + sum(shape))
+        x, a0, p, da = problem(cell, *shape, rng, scale=1.0)  # some units saturate
+        seed_out, seed_grads = run(SEED, cell, x, a0, p, da)
+        fast_out, fast_grads = run(FAST, cell, x, a0, p, da)
+        for got, want in zip(fast_out, seed_out):
+            assert rel_error(got, want) < 1e-12, shape
+        for key in GRAD_KEYS[cell]:
+            assert rel_error(fast_grads[key], seed_grads[key]) < 1e-12, (shape, key)
+        # float32, on milder weights (at scale 1 the RNN amplifies rounding
+        # errors a hundredfold, whichever tanh is used)
+        x, a0, p, da = problem(cell, *shape, rng)
+        seed_out, _ = run(SEED, cell, x, a0, p, da)
+        x32, a32, da32 = (v.astype(np.float32) for v in (x, a0, da))
+        p32 = {k: v.astype(np.float32) for k, v in p.items()}
+        out32, _ = run(FAST, cell, x32, a32, p32, da32)
+        for got, want in zip(out32, seed_out):
+            assert got.dtype == np.float32 and rel_error(got, want) < 1e-5, shape
+
+
+def test_exp_route_is_taken_from_a_thousand_values_per_step():
+    from rnnlib.fast.activations import exp_route_pays
+    assert not exp_route_pays(1, 50)                     # the dinosaur model
+    assert exp_route_pays(32, 50) and exp_route_pays(32, 512)

@@ -11,13 +11,14 @@ that are multiples of dc<t> are one contiguous block too.
 
 The sigmoid gates as 1 / (1 + exp(-z)): the forward pass negates the sigmoid
 rows of W and b once per call (exact), so the matrix products give -z and
-three in-place calls (exp, add 1, reciprocal) turn the stacked (m, 3 n_a)
-block into Γf, Γi, Γo. In float64 numpy's exp costs about 40% of its tanh, so
-this is cheaper than σ(z) = (1 + tanh(z/2)) / 2; an overflowing exp(-z) gives
-inf and σ = 1 / inf = 0, the correct limit (the warning is silenced).
-``rnnlib.activations.sigmoid`` is the clear, checked version, computed from
-exp(-|z|) with a ``where``; this fused form differs only to save numpy calls
-and time, which decide the speed at small sizes.
+three in-place calls (exp, add 1, divide) turn the stacked (m, 3 n_a) block
+into Γf, Γi, Γo (``rnnlib.fast.activations``). In float64 numpy's exp costs
+about 40% of its tanh, so this is cheaper than σ(z) = (1 + tanh(z/2)) / 2.
+On large blocks the candidate rows are multiplied by -2 as well, and the
+same three calls over all four blocks give σ(2 z_c), from which
+c̃ = tanh(z_c) = 2 σ(2 z_c) - 1; tanh(c<t>) goes through exp too.
+``rnnlib.activations`` holds the clear, checked versions; these fused forms
+differ only to save numpy calls and time.
 
 Inside, sequences are stored as rows (time first, one example per row): see
 ``rnnlib.fast.layout``. At large sizes the two halves of the batch run their
@@ -27,6 +28,7 @@ time loops side by side, one per core: see ``rnnlib.fast.parallel``.
 import numpy as np
 
 from ..lstm import LSTM_PARAMETER_SHAPES
+from .activations import exp_route_pays, sigmoid_of_negated, tanh_into
 from .checks import checked_inputs
 from .layout import (SequenceCaches, common_dtype, concat_rows, copy_transposed,
                      gradient_rows, output_layer, reshape_view, to_columns)
@@ -101,10 +103,16 @@ def lstm_forward(x, a0, parameters):
     TC = caches.tanh_c = pool.empty((T_x, m, n_a), dtype, caches)
     C[0] = 0                                             # the memory starts empty
 
+    # Large blocks: c̃ = tanh(z_c) through exp too (see rnnlib.fast.activations).
+    exp_route = exp_route_pays(parts[0].stop - parts[0].start, n_a)
+
     with Lease() as scratch:                             # buffers of this call only
-        # Stacked [W | b] with the sigmoid rows negated: the products give -z.
+        # Stacked [W | b] with the sigmoid rows negated: the products give -z;
+        # on the exp route the candidate rows times -2: the products give -2 z_c.
         Wb = stack_gates(p, dtype, scratch)
         Wb[n_a:] *= -1
+        if exp_route:
+            Wb[:n_a] *= -2
         WaT = pool.empty((n_a, 4 * n_a), dtype, scratch)  # contiguous: faster np.dot
         np.copyto(WaT, Wb[:, :n_a].T)
 
@@ -120,7 +128,7 @@ def lstm_forward(x, a0, parameters):
 
         def steps(rows):
             _forward_steps(G[:, rows], C[:, rows], TC[:, rows], HX[:, rows],
-                           WaT, scratch)
+                           WaT, exp_route, scratch)
             copy_transposed(HX[1:, rows, :n_a], a_out[:, rows])
             copy_transposed(C[1:, rows], c_out[:, rows])
 
@@ -130,12 +138,13 @@ def lstm_forward(x, a0, parameters):
     return a_out, y, c_out, caches
 
 
-def _forward_steps(G, C, TC, HX, WaT, owner):
+def _forward_steps(G, C, TC, HX, WaT, exp_route, owner):
     """The time loop of ``lstm_forward`` for some rows (examples) of the batch.
 
     G, C, TC, HX are the rows of the caches' arrays for these examples, with
     G already holding the input projections; WaT is Wa^T with the sigmoid
-    columns negated. Fills G with the gates, C, TC and the hidden states.
+    columns negated (and the candidate columns times -2 if ``exp_route``).
+    Fills G with the gates, C, TC and the hidden states.
     """
     T_x, m, n_a = TC.shape
     # Per step, views of the buffers: z<t> and its blocks, c, tanh(c), a.
@@ -151,14 +160,17 @@ def _forward_steps(G, C, TC, HX, WaT, owner):
         for t in range(T_x):
             np.dot(a[t], WaT, out=recurrent)     # the only serial product
             np.add(z[t], recurrent, out=z[t])    # z_c | -z_f | -z_i | -z_o
-            np.tanh(cc[t], out=cc[t])            # c̃ = tanh(z_c)
-            np.exp(sig[t], out=sig[t])
-            np.add(sig[t], 1, out=sig[t])
-            np.reciprocal(sig[t], out=sig[t])    # Γf, Γi, Γo = 1 / (1 + e^-z)
+            if exp_route:                        # -2 z_c | -z_f | -z_i | -z_o
+                sigmoid_of_negated(z[t])         # σ(2 z_c) | Γf | Γi | Γo
+                np.multiply(cc[t], 2, out=cc[t])
+                np.subtract(cc[t], 1, out=cc[t])  # c̃ = 2 σ(2 z_c) - 1 = tanh(z_c)
+            else:
+                np.tanh(cc[t], out=cc[t])        # c̃ = tanh(z_c)
+                sigmoid_of_negated(sig[t])       # Γf, Γi, Γo = 1 / (1 + e^-z)
             np.multiply(f[t], c[t], out=c[t + 1])  # Γf * c<t-1>
             np.multiply(i[t], cc[t], out=ic)     # Γi * c̃
             np.add(c[t + 1], ic, out=c[t + 1])   # c<t>
-            np.tanh(c[t + 1], out=tc[t])         # tanh(c<t>)
+            tanh_into(c[t + 1], tc[t], exp_route)  # tanh(c<t>)
             np.multiply(o[t], tc[t], out=a[t + 1])  # a<t> = Γo * tanh(c<t>)
 
 

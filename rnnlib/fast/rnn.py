@@ -9,7 +9,8 @@ networks fast"):
 * the input projections ``Wax x<t> + ba`` of every step are one matrix product
   before the loop (the bias as the weight of a constant input 1); only
   ``Waa a<t-1>`` must wait for the previous step;
-* the loop body is three numpy calls writing into preallocated arrays (``out=``);
+* the loop body is three numpy calls writing into preallocated arrays (``out=``),
+  six on large blocks, where tanh goes through exp (``rnnlib.fast.activations``);
 * the output layer and softmax run once on all steps after the loop;
 * backward: ``1 - a<t>**2`` for every step is computed before the loop, the loop
   only carries the gradient back through ``Waa``, and the weight gradients and
@@ -23,6 +24,7 @@ time loops side by side, one per core: see ``rnnlib.fast.parallel``.
 import numpy as np
 
 from ..rnn import RNN_PARAMETER_SHAPES
+from .activations import exp_route_pays, tanh_of_negated_double
 from .checks import checked_inputs
 from .layout import (SequenceCaches, common_dtype, concat_rows, copy_transposed,
                      gradient_rows, output_layer, reshape_view, to_columns)
@@ -65,16 +67,23 @@ def rnn_forward(x, a0, parameters):
     parts = split_rows(m, n_a)                           # one or two halves of the batch
     HX = caches.HX = concat_rows(x, a0, dtype, caches, parts)  # [a<t> | x<t+1> | 1]
 
+    # Large blocks: tanh through exp (see rnnlib.fast.activations), fed with
+    # -2 z by weights multiplied by -2 (exact), so the products give -2 z.
+    exp_route = exp_route_pays(parts[0].stop - parts[0].start, n_a)
+    scale = -2 if exp_route else 1
+
     with Lease() as scratch:                             # buffers of this call only
         # Input projections of all steps (bias included: the 1 in HX) in one
         # product, written where the hidden states will go.
         Z = reshape_view(HX[1:, :, :n_a], (T_x * m, n_a))  # (T_x m, n_a)
-        Wxb = pool.empty((n_a, n_x + 1), dtype, scratch)  # [Wax | ba]
+        Wxb = pool.empty((n_a, n_x + 1), dtype, scratch)  # [Wax | ba] (times scale)
         np.concatenate([p["Wax"], p["ba"]], axis=1, out=Wxb)
+        if exp_route:
+            Wxb *= scale
         matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wxb.T, Z, parts)
 
         WaaT = pool.empty((n_a, n_a), dtype, scratch)   # contiguous: faster np.dot
-        np.copyto(WaaT, p["Waa"].T)
+        np.multiply(p["Waa"].T, scale, out=WaaT)
 
         # The time loop, on all rows or on two halves of the batch side by
         # side (see rnnlib.fast.parallel); each part also turns its rows of
@@ -82,7 +91,7 @@ def rnn_forward(x, a0, parameters):
         a = np.empty((n_a, m, T_x), dtype)
 
         def steps(rows):
-            _forward_steps(HX[:, rows, :n_a], WaaT, scratch)
+            _forward_steps(HX[:, rows, :n_a], WaaT, exp_route, scratch)
             copy_transposed(HX[1:, rows, :n_a], a[:, rows])
 
         run_halves(steps, parts)
@@ -91,20 +100,29 @@ def rnn_forward(x, a0, parameters):
     return a, y_pred, caches
 
 
-def _forward_steps(H, WaaT, owner):
+def _forward_steps(H, WaaT, exp_route, owner):
     """The time loop of ``rnn_forward`` for some rows (examples) of the batch.
 
     H is the hidden-state part of the caches' HX for these examples,
     (T_x + 1, m, n_a): H[0] = a<0>, and H[t] for t >= 1 holds the input
-    projection Wax x<t> + ba, replaced here by a<t>. WaaT is Waa^T.
+    projection Wax x<t> + ba, replaced here by a<t>. WaaT is Waa^T. With
+    ``exp_route`` the projection and WaaT are multiplied by -2, and tanh goes
+    through exp (``rnnlib.fast.activations``).
     """
     a_prevs = list(H[:-1])                               # a<t-1> as (m, n_a) views
     zs = list(H[1:])                                     # where a<t> goes
     recurrent = pool.empty(H.shape[1:], H.dtype, owner)  # a<t-1> Waa^T
-    for a_prev, z in zip(a_prevs, zs):
-        np.dot(a_prev, WaaT, out=recurrent)              # the only serial product
-        np.add(z, recurrent, out=z)                      # full pre-activation
-        np.tanh(z, out=z)                                # a<t>, in place
+    if not exp_route:
+        for a_prev, z in zip(a_prevs, zs):
+            np.dot(a_prev, WaaT, out=recurrent)          # the only serial product
+            np.add(z, recurrent, out=z)                  # full pre-activation
+            np.tanh(z, out=z)                            # a<t>, in place
+        return
+    with np.errstate(over="ignore"):                     # e^(-2z) may overflow
+        for a_prev, z in zip(a_prevs, zs):
+            np.dot(a_prev, WaaT, out=recurrent)
+            np.add(z, recurrent, out=z)                  # -2 times the pre-activation
+            tanh_of_negated_double(z)                    # a<t>, in place
 
 
 def _backward_steps(dz, H, Waa, da0, owner):
