@@ -113,12 +113,39 @@ def seed_runner(problem):
     return lambda: rnnlib.lstm_backward(da, rnnlib.lstm_forward(x, a0, p)[3])
 
 
-def fast_runner(problem):
-    """Forward + backward with rnnlib.fast."""
+def fast_runner(problem, split=True, exp_route=True):
+    """Forward + backward with rnnlib.fast.
+
+    ``split=False`` runs every batch as one part (no second thread, see
+    ``rnnlib.fast.parallel``), ``exp_route=False`` always uses ``np.tanh``
+    (see ``rnnlib.fast.activations``): the chapter "Making recurrent networks
+    fast" measures what each of the two ideas buys by switching it off.
+    """
     x, a0, p, da = (problem[k] for k in ("x", "a0", "parameters", "da"))
     if problem["cell"] == "rnn":
-        return lambda: fast.rnn_backward(da, fast.rnn_forward(x, a0, p)[2])
-    return lambda: fast.lstm_backward(da, fast.lstm_forward(x, a0, p)[3])
+        def run():
+            return fast.rnn_backward(da, fast.rnn_forward(x, a0, p)[2])
+    else:
+        def run():
+            return fast.lstm_backward(da, fast.lstm_forward(x, a0, p)[3])
+    if split and exp_route:
+        return run
+    never = 1 << 62                       # more values per step than any batch has
+    switches = {(fast.parallel, "PARALLEL_MIN_ELEMENTS"): None if split else never,
+                (fast.activations, "EXP_ROUTE_MIN_ELEMENTS"): None if exp_route else never}
+
+    def run_switched_off():
+        saved = {key: getattr(*key) for key in switches}
+        try:
+            for (module, name), value in switches.items():
+                if value is not None:
+                    setattr(module, name, value)
+            return run()
+        finally:
+            for (module, name), value in saved.items():
+                setattr(module, name, value)
+
+    return run_switched_off
 
 
 def floor_runner(problem):

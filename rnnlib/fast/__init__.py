@@ -45,10 +45,12 @@ the caller.
 
 Speed: at the dinosaur size (n_a = 50, one sequence) the engine is limited by
 the number of numpy calls (eleven per LSTM step forward, six backward); at
-large sizes by its matrix products; there the LSTM runs the two halves of the
-batch side by side in two threads, BLAS single-threaded in each
+large sizes by its matrix products; there both cells run the two halves of
+the batch side by side in two threads, BLAS single-threaded in each
 (``rnnlib.fast.parallel``; while such a call runs, OpenBLAS is limited to one
-thread for the whole program). ``benchmarks/bench_engines.py`` measures
+thread for the whole program), and tanh goes through exp, about twice as
+cheap as numpy's float64 tanh on CPUs without AVX-512
+(``rnnlib.fast.activations``). ``benchmarks/bench_engines.py`` measures
 both against the seed API, the products alone and PyTorch. On a machine whose
 cores are busy with other programs, OpenBLAS's worker threads can stall every
 product of medium size; ``OPENBLAS_NUM_THREADS=1`` (set before numpy is
