@@ -343,31 +343,59 @@ def ratios(result):
 
 # ------------------------------------------------------------------- output
 
+ENGINES = ("seed", "fast", "floor", "torch")
+RATIOS = (("speedup_vs_seed", "seed/fast"), ("fast_over_floor", "fast/floor"),
+          ("fast_over_torch", "fast/torch"))
+
+
 def _ms(seconds):
-    return "-" if seconds is None else f"{seconds * 1e3:9.3f}"
+    return "-" if seconds is None else f"{seconds * 1e3:.3f}"
 
 
 def _x(ratio):
-    return "-" if ratio is None else f"{ratio:6.2f}"
+    return "-" if ratio is None else f"{ratio:.2f}"
 
 
-HEADER = (f"{'cell':<5} {'size':<12} {'(n_x, n_a, m, T)':<20}"
-          f"{'seed ms':>10}{'fast ms':>10}{'floor ms':>10}{'torch ms':>10}"
-          f"{'seed/fast':>10}{'fast/floor':>11}{'fast/torch':>11}")
+def _columns(engines):
+    """Headers and widths of the table's columns for these engines."""
+    columns = [("cell", 5), ("size", 12)] + [(f"{e} ms", 10) for e in engines]
+    names = {"seed/fast": ("seed", "fast"), "fast/floor": ("fast", "floor"),
+             "fast/torch": ("fast", "torch")}
+    return columns + [(label, 11) for _, label in RATIOS
+                      if set(names[label]) <= set(engines)]
 
 
-def format_row(result):
+def format_header(engines=ENGINES):
+    """The table's header line for these engines (see ``format_row``)."""
+    return "".join(f"{h:<{w}}" if k < 2 else f"{h:>{w}}"
+                   for k, (h, w) in enumerate(_columns(engines)))
+
+
+def format_row(result, engines=ENGINES):
+    """One result as a line of the table: median times (ms), then ratios."""
     t, r = result["times"], ratios(result)
-    shape = "(" + ", ".join(str(s) for s in result["shape"]) + ")"
-    return (f"{result['cell']:<5} {result['size']:<12} {shape:<20}"
-            f"{_ms(t.get('seed')):>10}{_ms(t.get('fast')):>10}{_ms(t.get('floor')):>10}"
-            f"{_ms(t.get('torch')):>10}{_x(r['speedup_vs_seed']):>10}"
-            f"{_x(r['fast_over_floor']):>11}{_x(r['fast_over_torch']):>11}")
+    labels = dict((label, key) for key, label in RATIOS)
+    cells = [result["cell"], result["size"]]
+    cells += [_ms(t.get(e)) for e in engines]
+    cells += [_x(r[labels[h]]) for h, _ in _columns(engines)[2 + len(engines):]]
+    return "".join(f"{c:<{w}}" if k < 2 else f"{c:>{w}}"
+                   for k, (c, (_, w)) in enumerate(zip(cells, _columns(engines))))
+
+
+def format_sizes(sizes):
+    """The problem sizes as lines 'name (n_x, n_a, m, T)', two per line."""
+    items = [f"{name} {tuple(shape)}" for name, shape in sizes.items()]
+    lines = [",  ".join(items[k:k + 2]) for k in range(0, len(items), 2)]
+    return "\n".join(["sizes (n_x, n_a, m, T_x):"] + ["  " + line for line in lines])
 
 
 def format_table(results):
-    """The results as a text table: median times (ms) and ratios."""
-    return "\n".join([HEADER] + [format_row(r) for r in results])
+    """The results as text: the sizes, then a table of median times (ms) and
+    ratios, with a column only for the engines that were measured."""
+    engines = [e for e in ENGINES if any(e in r["times"] for r in results)]
+    sizes = {r["size"]: r["shape"] for r in results}
+    return "\n".join([format_sizes(sizes), "", format_header(engines)]
+                     + [format_row(r, engines) for r in results])
 
 
 def check_targets(results):
@@ -424,7 +452,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     sizes = {k: SIZES[k] for k in (args.sizes or SIZES)}
     load_before = round(os.getloadavg()[0], 2)
-    print(HEADER, flush=True)
+    print(format_sizes(sizes), "", format_header(), sep="\n", flush=True)
     results = run_benchmark(sizes, repeats=QUICK_REPEATS if args.quick else REPEATS,
                             verbose=True)
     print()

@@ -39,3 +39,15 @@ def test_benchmark_helpers_run():
         samples = time_interleaved({"floor": floor_runner(problem)}, 2)
         assert len(samples["floor"]) == 2
     assert 0 < matmul_flops("rnn", 27, 50, 1, 12) < matmul_flops("lstm", 27, 50, 1, 12)
+
+
+def test_benchmark_table_shows_only_measured_engines():
+    from benchmarks.bench_engines import format_table
+    results = [{"cell": "lstm", "size": "tiny", "shape": [2, 3, 1, 4],
+                "times": {"seed": 3e-3, "fast": 1e-3, "floor": 5e-4}}]
+    lines = format_table(results).splitlines()
+    assert lines[1].strip() == "tiny (2, 3, 1, 4)"
+    assert "torch" not in lines[3] and lines[3].split()[-2:] == ["seed/fast", "fast/floor"]
+    assert lines[4].split() == ["lstm", "tiny", "3.000", "1.000", "0.500", "3.00", "2.00"]
+    results[0]["times"]["torch"] = 2e-3
+    assert format_table(results).splitlines()[4].split()[-1] == "0.50"   # fast / torch
