@@ -116,7 +116,7 @@ def seed_runner(problem):
 def fast_runner(problem, split=True, exp_route=True):
     """Forward + backward with rnnlib.fast.
 
-    ``split=False`` runs every batch as one part (no second thread, see
+    ``split=False`` runs every batch as one part (no other threads, see
     ``rnnlib.fast.parallel``), ``exp_route=False`` always uses ``np.tanh``
     (see ``rnnlib.fast.activations``): the chapter "Making recurrent networks
     fast" measures what each of the two ideas buys by switching it off.
@@ -258,7 +258,7 @@ def time_interleaved(runners, repeats, warmup=1, settle=1):
     that the next call inherits. Above all, OpenBLAS's worker threads keep
     spinning on the cores for up to ~0.1 s after a multi-threaded product,
     waiting for more work, and a call that starts meanwhile with work of its
-    own for both cores (rnnlib.fast's two halves of the batch) shares them
+    own for every core (rnnlib.fast's parts of the batch) shares them
     with those threads. Timed right after another engine, an engine would pay
     for that engine's threads; after a call of its own, it runs as it does in
     a training loop, which is what the benchmark is meant to measure.

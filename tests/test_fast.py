@@ -1,5 +1,7 @@
 """rnnlib.fast: agreement with the seed API, gradients, buffers, bad input."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -242,8 +244,8 @@ def test_large_transposes_go_example_by_example_correctly():
     np.testing.assert_array_equal(columns, rows.transpose(2, 1, 0))
     back = copy_transposed(columns, np.empty((30, 40, 500)))
     np.testing.assert_array_equal(back, rows)
-    halves = [slice(0, 20), slice(20, 40)]                # in two threads
-    columns = copy_transposed(rows, np.empty((500, 40, 30)), halves)
+    parts = [slice(0, 14), slice(14, 27), slice(27, 40)]  # in three threads
+    columns = copy_transposed(rows, np.empty((500, 40, 30)), parts)
     np.testing.assert_array_equal(columns, rows.transpose(2, 1, 0))
 
 
@@ -260,16 +262,32 @@ def test_lstm_backward_in_blocks_of_steps_equals_seed_api(monkeypatch, block_ele
             assert rel_error(fast_grads[key], seed_grads[key]) < 1e-12, key
 
 
-# ------------------------------------------- two halves of the batch in threads
+# ------------------------------------------- parts of the batch in threads
+
+def test_batch_is_split_into_one_part_per_core(monkeypatch):
+    import rnnlib.fast.parallel as parallel
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 4)
+    assert parallel.split_rows(64, 512) == [slice(0, 16), slice(16, 32), slice(32, 48),
+                                            slice(48, 64)]
+    assert parallel.split_rows(3, 1 << 15) == [slice(0, 1), slice(1, 2), slice(2, 3)]
+    assert parallel.split_rows(64, 64) == [slice(0, 64)]      # small: one part
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 1)
+    assert parallel.split_rows(64, 512) == [slice(0, 64)]     # one core: one part
+    assert parallel.even_slices(7, 3) == [slice(0, 3), slice(3, 5), slice(5, 7)]
+    assert 1 <= parallel.usable_cores() <= (os.cpu_count() or 1)
+
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
+@pytest.mark.parametrize("cores", [2, 3])
 @pytest.mark.parametrize("m", [1, 2, 7, 8])
-def test_batch_split_in_two_threads_equals_seed_api(monkeypatch, cell, m):
-    """The threaded path (normally only at large sizes), forced on small shapes:
-    odd m gives halves of different sizes, m = 1 cannot be split."""
-    import rnnlib.fast.parallel
-    monkeypatch.setattr(rnnlib.fast.parallel, "PARALLEL_MIN_ELEMENTS", 1)
-    assert len(rnnlib.fast.parallel.split_rows(m, 5)) == min(m, 2)
+def test_batch_split_in_threads_equals_seed_api(monkeypatch, cell, cores, m):
+    """The threaded path (normally only at large sizes), forced on small shapes,
+    as on machines with 2 and 3 cores: parts of different sizes, m = 1 cannot
+    be split, m = 2 gives at most two parts."""
+    import rnnlib.fast.parallel as parallel
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ELEMENTS", 1)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: cores)
+    assert len(parallel.split_rows(m, 5)) == min(m, cores)
     rng = np.random.default_rng(12 + m)
     x, a0, p, da = problem(cell, 3, 5, 2, m, 9, rng)
     for T_da in (9, 6):
@@ -285,6 +303,7 @@ def test_batch_split_in_two_threads_equals_seed_api(monkeypatch, cell, m):
 def test_batch_split_keeps_float32_and_fresh_arrays(monkeypatch, cell):
     import rnnlib.fast.parallel
     monkeypatch.setattr(rnnlib.fast.parallel, "PARALLEL_MIN_ELEMENTS", 1)
+    monkeypatch.setattr(rnnlib.fast.parallel, "usable_cores", lambda: 2)
     rng = np.random.default_rng(13)
     x, a0, p, da = problem(cell, 3, 5, 2, 5, 4, rng)
     f32 = [v.astype(np.float32) for v in (x, a0, da)]
@@ -299,17 +318,24 @@ def test_batch_split_keeps_float32_and_fresh_arrays(monkeypatch, cell):
         assert not any(np.may_share_memory(a, b) for b in pooled)
 
 
-def test_batch_split_passes_on_errors_of_the_worker_thread():
-    from rnnlib.fast.parallel import run_halves
+def test_batch_split_passes_on_errors_of_the_worker_threads():
+    import threading
+    from rnnlib.fast.parallel import run_parts
+    finished = []
 
     def work(rows):
         if rows.start == 0:
-            raise RuntimeError("first half failed")
+            raise RuntimeError("first part failed")
+        if rows.start == 2:
+            threading.Event().wait(0.05)              # still running when part 0 fails
+        finished.append(rows.start)
         return rows.stop
 
-    with pytest.raises(RuntimeError, match="first half failed"):
-        run_halves(work, [slice(0, 2), slice(2, 4)])
-    assert run_halves(lambda rows: rows.stop, [slice(0, 2), slice(2, 4)]) == [2, 4]
+    parts = [slice(0, 2), slice(2, 4), slice(4, 6)]
+    with pytest.raises(RuntimeError, match="first part failed"):
+        run_parts(work, parts)
+    assert sorted(finished) == [2, 4]                 # every part ran to its end first
+    assert run_parts(lambda rows: rows.stop, parts) == [2, 4, 6]
 
 
 # ------------------------------------------------ tanh through exp (large blocks)

@@ -45,8 +45,8 @@ the caller.
 
 Speed: at the dinosaur size (n_a = 50, one sequence) the engine is limited by
 the number of numpy calls (eleven per LSTM step forward, six backward); at
-large sizes by its matrix products; there both cells run the two halves of
-the batch side by side in two threads, BLAS single-threaded in each
+large sizes by its matrix products; there both cells cut the batch into one part
+per core and run the parts side by side in threads, BLAS single-threaded in each
 (``rnnlib.fast.parallel``; while such a call runs, OpenBLAS is limited to one
 thread for the whole program), and tanh goes through exp, about twice as
 cheap as numpy's float64 tanh on CPUs without AVX-512

@@ -30,7 +30,7 @@ cache lines it reads in the cache.
 import numpy as np
 
 from ..validation import Dims, as_float_array, check_shape
-from .parallel import run_halves
+from .parallel import run_parts
 from .workspace import Lease, pool
 
 __all__ = ["SequenceCaches", "concat_rows", "to_columns", "gradient_rows", "common_dtype",
@@ -104,7 +104,7 @@ def copy_transposed(src, out, parts=None):
     the examples (axis 1) of each part are copied in their own thread.
     """
     if parts is not None and len(parts) > 1:
-        run_halves(lambda rows: copy_transposed(src[:, rows], out[:, rows]), parts)
+        run_parts(lambda rows: copy_transposed(src[:, rows], out[:, rows]), parts)
         return out
     if src.nbytes < PER_EXAMPLE_BYTES:
         np.copyto(out, src.transpose(2, 1, 0))          # small: one call is cheapest
@@ -144,7 +144,7 @@ def output_layer(Wy, by, a, dtype, parts=None):
     if parts is None or len(parts) == 1:
         softmax_into(y, Wy, by, a)
     else:
-        run_halves(lambda rows: softmax_into(y[:, rows], Wy, by, a[:, rows]), parts)
+        run_parts(lambda rows: softmax_into(y[:, rows], Wy, by, a[:, rows]), parts)
     return y
 
 

@@ -21,8 +21,8 @@ c̃ = tanh(z_c) = 2 σ(2 z_c) - 1; tanh(c<t>) goes through exp too.
 differ only to save numpy calls and time.
 
 Inside, sequences are stored as rows (time first, one example per row): see
-``rnnlib.fast.layout``. At large sizes the two halves of the batch run their
-time loops side by side, one per core: see ``rnnlib.fast.parallel``.
+``rnnlib.fast.layout``. At large sizes parts of the batch, one per core, run
+their time loops side by side: see ``rnnlib.fast.parallel``.
 """
 
 import numpy as np
@@ -32,7 +32,7 @@ from .activations import exp_route_pays, sigmoid_of_negated, tanh_into
 from .checks import checked_inputs
 from .layout import (SequenceCaches, common_dtype, concat_rows, copy_transposed,
                      gradient_rows, output_layer, reshape_view, to_columns)
-from .parallel import matmul, run_halves, split_rows
+from .parallel import matmul, run_parts, split_rows
 from .workspace import Lease, pool
 
 __all__ = ["LSTMCaches", "lstm_forward", "lstm_backward", "GATE_ORDER"]
@@ -96,7 +96,7 @@ def lstm_forward(x, a0, parameters):
     n_a = a0.shape[0]
     dtype = common_dtype(x, a0, *(p[k] for k in LSTM_PARAMETER_SHAPES))
     caches = LSTMCaches(p, x, n_a)
-    parts = split_rows(m, n_a)                           # one or two halves of the batch
+    parts = split_rows(m, n_a)                           # the batch, or one part per core
     HX = caches.HX = concat_rows(x, a0, dtype, caches, parts)  # [a<t> | x<t+1> | 1]
     G = caches.gates = pool.empty((T_x, m, 4 * n_a), dtype, caches)
     C = caches.C = pool.empty((T_x + 1, m, n_a), dtype, caches)
@@ -120,7 +120,7 @@ def lstm_forward(x, a0, parameters):
         G2 = reshape_view(G, (T_x * m, 4 * n_a))     # (T_x m, 4 n_a)
         matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wb[:, n_a:].T, G2, parts)
 
-        # The time loop, on all rows or on two halves of the batch side by
+        # The time loop, on all rows or on parts of the batch side by
         # side (see rnnlib.fast.parallel); each part also turns its rows of
         # a and c into the book's layout, in the new arrays a_out and c_out.
         a_out = np.empty((n_a, m, T_x), dtype)
@@ -132,7 +132,7 @@ def lstm_forward(x, a0, parameters):
             copy_transposed(HX[1:, rows, :n_a], a_out[:, rows])
             copy_transposed(C[1:, rows], c_out[:, rows])
 
-        run_halves(steps, parts)
+        run_parts(steps, parts)
 
     y = output_layer(p["Wy"], p["by"], a_out, dtype, parts)  # (n_y, m, T_x), new
     return a_out, y, c_out, caches
@@ -267,7 +267,7 @@ def lstm_backward(da, caches):
                         f"{type(caches).__name__} (caches of the seed API's "
                         "lstm_forward go to rnnlib.lstm_backward)")
     n_a, m = caches.n_a, caches.m
-    parts = split_rows(m, n_a)                           # one or two halves of the batch
+    parts = split_rows(m, n_a)                           # the batch, or one part per core
     with Lease() as lease:
         da_rows, dtype = gradient_rows(da, caches, lease, parts)  # (T_x, m, n_a)
         T_x = da_rows.shape[0]
@@ -281,7 +281,7 @@ def lstm_backward(da, caches):
         Wa = pool.empty((4 * n_a, n_a), dtype, lease)        # contiguous: faster np.dot
         np.copyto(Wa, Wb[:, :n_a])
 
-        # The time loop, on all rows or on two halves of the batch side by
+        # The time loop, on all rows or on parts of the batch side by
         # side (see rnnlib.fast.parallel); each fills its columns of da0.
         da0 = np.empty((n_a, m), dtype)                      # new array
 
@@ -289,10 +289,10 @@ def lstm_backward(da, caches):
             _backward_steps(caches, rows, da_rows[:, rows], out[:, rows],
                             dz[:, rows], Wa, da0[:, rows], lease)
 
-        run_halves(steps, parts)
+        run_parts(steps, parts)
 
         # Every step at once: [dW | db] = sum_t dz<t> [a<t-1>; x<t>; 1]^T
-        # (parallel.matmul: in two threads when the batch is split)
+        # (parallel.matmul: in one thread per part when the batch is split)
         dz_all = dz.reshape(T_x * m, 4 * n_a)                # (T_x m, 4 n_a)
         dWb = pool.empty(Wb.shape, dtype, lease)             # (4 n_a, n_a + n_x + 1)
         matmul(dz_all.T, HX[:T_x].reshape(T_x * m, -1), dWb, parts)

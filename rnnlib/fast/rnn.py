@@ -17,8 +17,8 @@ networks fast"):
   ``dx`` are single matrix products after it.
 
 Inside, sequences are stored as rows (time first, one example per row): see
-``rnnlib.fast.layout``. At large sizes the two halves of the batch run their
-time loops side by side, one per core: see ``rnnlib.fast.parallel``.
+``rnnlib.fast.layout``. At large sizes parts of the batch, one per core, run
+their time loops side by side: see ``rnnlib.fast.parallel``.
 """
 
 import numpy as np
@@ -28,7 +28,7 @@ from .activations import exp_route_pays, tanh_of_negated_double
 from .checks import checked_inputs
 from .layout import (SequenceCaches, common_dtype, concat_rows, copy_transposed,
                      gradient_rows, output_layer, reshape_view, to_columns)
-from .parallel import matmul, run_halves, split_rows
+from .parallel import matmul, run_parts, split_rows
 from .workspace import Lease, pool
 
 __all__ = ["RNNCaches", "rnn_forward", "rnn_backward"]
@@ -64,7 +64,7 @@ def rnn_forward(x, a0, parameters):
     n_a = a0.shape[0]
     dtype = common_dtype(x, a0, *(p[k] for k in RNN_PARAMETER_SHAPES))
     caches = RNNCaches(p, x, n_a)
-    parts = split_rows(m, n_a)                           # one or two halves of the batch
+    parts = split_rows(m, n_a)                           # the batch, or one part per core
     HX = caches.HX = concat_rows(x, a0, dtype, caches, parts)  # [a<t> | x<t+1> | 1]
 
     # Large blocks: tanh through exp (see rnnlib.fast.activations), fed with
@@ -85,7 +85,7 @@ def rnn_forward(x, a0, parameters):
         WaaT = pool.empty((n_a, n_a), dtype, scratch)   # contiguous: faster np.dot
         np.multiply(p["Waa"].T, scale, out=WaaT)
 
-        # The time loop, on all rows or on two halves of the batch side by
+        # The time loop, on all rows or on parts of the batch side by
         # side (see rnnlib.fast.parallel); each part also turns its rows of
         # a into the book's layout, in the new array a.
         a = np.empty((n_a, m, T_x), dtype)
@@ -94,7 +94,7 @@ def rnn_forward(x, a0, parameters):
             _forward_steps(HX[:, rows, :n_a], WaaT, exp_route, scratch)
             copy_transposed(HX[1:, rows, :n_a], a[:, rows])
 
-        run_halves(steps, parts)
+        run_parts(steps, parts)
 
     y_pred = output_layer(p["Wya"], p["by"], a, dtype, parts)  # (n_y, m, T_x), new
     return a, y_pred, caches
@@ -163,7 +163,7 @@ def rnn_backward(da, caches):
                         f"{type(caches).__name__} (caches of the seed API's "
                         "rnn_forward go to rnnlib.rnn_backward)")
     p, n_a, m = caches.parameters, caches.n_a, caches.m
-    parts = split_rows(m, n_a)                           # one or two halves of the batch
+    parts = split_rows(m, n_a)                           # the batch, or one part per core
     with Lease() as lease:
         dz, dtype = gradient_rows(da, caches, lease, parts)  # starts as da, rows
         T_x = dz.shape[0]
@@ -171,17 +171,17 @@ def rnn_backward(da, caches):
         Waa = pool.empty((n_a, n_a), dtype, lease)       # contiguous: faster np.dot
         np.copyto(Waa, p["Waa"])
 
-        # The time loop, on all rows or on two halves of the batch side by
+        # The time loop, on all rows or on parts of the batch side by
         # side (see rnnlib.fast.parallel); each fills its columns of da0.
         da0 = np.empty((n_a, m), dtype)                  # new array
 
         def steps(rows):
             _backward_steps(dz[:, rows], HX[:, rows, :n_a], Waa, da0[:, rows], lease)
 
-        run_halves(steps, parts)
+        run_parts(steps, parts)
 
         # Every step at once: [dWaa | dWax | dba] = sum_t dz<t> [a<t-1>; x<t>; 1]^T
-        # (parallel.matmul: in two threads when the batch is split)
+        # (parallel.matmul: in one thread per part when the batch is split)
         dz_all = dz.reshape(T_x * m, n_a)                # (T_x m, n_a)
         concat_all = HX[:T_x].reshape(T_x * m, -1)       # (T_x m, n_a + n_x + 1)
         dW = pool.empty((n_a, concat_all.shape[1]), dtype, lease)
