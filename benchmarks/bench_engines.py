@@ -131,8 +131,9 @@ def fast_runner(problem, split=True, exp_route=True):
     if split and exp_route:
         return run
     never = 1 << 62                       # more values per step than any batch has
-    switches = {(fast.parallel, "PARALLEL_MIN_ELEMENTS"): None if split else never,
-                (fast.activations, "EXP_ROUTE_MIN_ELEMENTS"): None if exp_route else never}
+    switches = {
+        (fast.parallel, "PARALLEL_MIN_ELEMENTS"): None if split else never,
+        (fast.activations, "EXP_ROUTE_MIN_ELEMENTS"): None if exp_route else never}
 
     def run_switched_off():
         saved = {key: getattr(*key) for key in switches}

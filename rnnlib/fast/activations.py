@@ -17,13 +17,15 @@ forward pass. Each call also costs about a microsecond, so for small blocks
 Accuracy: e^-z overflows to inf for z < -709, and 1 / inf = 0 is the right
 limit. The functions leave numpy's overflow warning to the caller, who runs
 its whole time loop inside ``np.errstate(over="ignore")``: entering that
-context costs about a microsecond, too much to pay at every step. The σ formula has no cancellation
-(a relative error of a few ulp). The tanh formula subtracts 1 from a number
-near 1 when z is near 0: its *absolute* error is below 5e-16 everywhere, but
-for |z| < 1e-4 that is more than 1e-12 of the tiny value tanh(z) ≈ z. The
-engine's results are checked against the seed API relative to their largest
-entry, where this is invisible. ``rnnlib.activations`` holds the clear,
-accurate versions.
+context costs about a microsecond, too much to pay at every step.
+
+The σ formula has no cancellation (a relative error of a few ulp). The tanh
+formula subtracts 1 from a number near 1 when z is near 0: its *absolute*
+error is below 5e-16 everywhere (3.3e-16 measured), but for |z| below about
+2e-4 that is more than 1e-12 of the tiny value tanh(z) ≈ z. The engine's
+results are checked against the seed API relative to their largest entry,
+where this is invisible. ``rnnlib.activations`` holds the clear, accurate
+versions.
 """
 
 import numpy as np

@@ -96,7 +96,7 @@ def lstm_forward(x, a0, parameters):
     n_a = a0.shape[0]
     dtype = common_dtype(x, a0, *(p[k] for k in LSTM_PARAMETER_SHAPES))
     caches = LSTMCaches(p, x, n_a)
-    parts = split_rows(m, n_a)                           # the batch, or one part per core
+    parts = split_rows(m, n_a)                           # one part, or one per core
     HX = caches.HX = concat_rows(x, a0, dtype, caches, parts)  # [a<t> | x<t+1> | 1]
     G = caches.gates = pool.empty((T_x, m, 4 * n_a), dtype, caches)
     C = caches.C = pool.empty((T_x + 1, m, n_a), dtype, caches)
@@ -267,7 +267,7 @@ def lstm_backward(da, caches):
                         f"{type(caches).__name__} (caches of the seed API's "
                         "lstm_forward go to rnnlib.lstm_backward)")
     n_a, m = caches.n_a, caches.m
-    parts = split_rows(m, n_a)                           # the batch, or one part per core
+    parts = split_rows(m, n_a)                           # one part, or one per core
     with Lease() as lease:
         da_rows, dtype = gradient_rows(da, caches, lease, parts)  # (T_x, m, n_a)
         T_x = da_rows.shape[0]

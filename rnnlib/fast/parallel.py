@@ -122,5 +122,6 @@ def matmul(a, b, out, parts):
     k = min(len(parts), a.shape[0])
     if k < 2:
         return np.matmul(a, b, out=out)
-    run_parts(lambda rows: np.matmul(a[rows], b, out=out[rows]), even_slices(a.shape[0], k))
+    rows_of_a = even_slices(a.shape[0], k)
+    run_parts(lambda rows: np.matmul(a[rows], b, out=out[rows]), rows_of_a)
     return out

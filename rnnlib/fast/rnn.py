@@ -64,7 +64,7 @@ def rnn_forward(x, a0, parameters):
     n_a = a0.shape[0]
     dtype = common_dtype(x, a0, *(p[k] for k in RNN_PARAMETER_SHAPES))
     caches = RNNCaches(p, x, n_a)
-    parts = split_rows(m, n_a)                           # the batch, or one part per core
+    parts = split_rows(m, n_a)                           # one part, or one per core
     HX = caches.HX = concat_rows(x, a0, dtype, caches, parts)  # [a<t> | x<t+1> | 1]
 
     # Large blocks: tanh through exp (see rnnlib.fast.activations), fed with
@@ -163,7 +163,7 @@ def rnn_backward(da, caches):
                         f"{type(caches).__name__} (caches of the seed API's "
                         "rnn_forward go to rnnlib.rnn_backward)")
     p, n_a, m = caches.parameters, caches.n_a, caches.m
-    parts = split_rows(m, n_a)                           # the batch, or one part per core
+    parts = split_rows(m, n_a)                           # one part, or one per core
     with Lease() as lease:
         dz, dtype = gradient_rows(da, caches, lease, parts)  # starts as da, rows
         T_x = dz.shape[0]
