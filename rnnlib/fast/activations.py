@@ -47,7 +47,7 @@ def exp_route_pays(m, n_a):
 
 
 def sigmoid_of_negated(u):
-    """σ(z) from u = -z, in place: u becomes 1 / (1 + e^u). Returns u."""
+    """σ(z) from u = -z, in place: u (any shape) becomes 1 / (1 + e^u). Returns u."""
     np.exp(u, out=u)                                     # inf is fine: σ = 0
     np.add(u, 1, out=u)
     np.divide(1, u, out=u)
@@ -64,7 +64,8 @@ def tanh_of_negated_double(u):
 
 
 def tanh_into(z, out, exp_route):
-    """out = tanh(z) (same shapes); through exp if ``exp_route``. Returns out."""
+    """out = tanh(z) for arrays of one shape; through exp if ``exp_route``.
+    Returns out."""
     if not exp_route:
         return np.tanh(z, out=out)
     np.multiply(z, -2, out=out)

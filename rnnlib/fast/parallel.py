@@ -3,7 +3,7 @@
 At large sizes OpenBLAS runs the matrix products on every core, but the
 element-wise work of the time loop (tanh, exp, the derivative products) and
 the layout transposes run on one: numpy's ufuncs are single-threaded. At the
-large benchmark size that work is about a third of the LSTM's time on one
+large benchmark size that work is about a quarter of the LSTM's time on one
 core.
 
 The recurrence is independent per example: example j of step t only needs
