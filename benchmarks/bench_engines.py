@@ -6,7 +6,7 @@ floor and (if installed) torch.nn.RNN / torch.nn.LSTM, interleaved in one run.
     python benchmarks/bench_engines.py --save benchmarks/results/engines.json
 
 (The chapter prints the saved file: after saving, re-execute it with
-``python scripts/execute_notebooks.py book/05_fast.ipynb`` so that its stored
+``python scripts/execute_notebooks.py book/07_fast.ipynb`` so that its stored
 outputs, which nbval compares, show the new numbers.)
 
 Engines, all float64, all given the same weights and inputs:

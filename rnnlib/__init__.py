@@ -18,7 +18,7 @@ from .gradcheck import (GradCheckReport, gradcheck_lstm_backward,
                         gradcheck_lstm_cell_backward, gradcheck_rnn_backward,
                         gradcheck_rnn_cell_backward, gradient_check, numerical_gradient)
 
-# Chapter 4, dinosaur names: the vocabulary and the classic model
+# Chapter 5, dinosaur names: the vocabulary and the classic model
 # (rnnlib.charlm and rnnlib.ngram stay submodules).
 from .vocab import (VOCAB, VOCAB_SIZE, char_to_ix, decode, encode, ix_to_char,
                     load_dinosaurs, load_names, make_example, split_names)

@@ -22,7 +22,7 @@ so is the end token after it. The parameter dicts are those of the seed API
 (SPEC sections 1 and 2), so a trained model works with all of rnnlib.
 
 The forward and backward passes are those of ``rnnlib.fast``, the drop-in
-engine of chapter 5: the same mathematics as the seed API (they agree to
+engine of chapter 7: the same mathematics as the seed API (they agree to
 ~1e-15), about 1.3-1.4x faster at these batch sizes. On a machine whose cores
 are busy with other programs, OpenBLAS threads can stall the engine's
 products; ``OPENBLAS_NUM_THREADS=1`` avoids that.
