@@ -1,4 +1,4 @@
-"""Starting values for the parameters of the RNN and the LSTM.
+"""Starting values for the parameters of the RNN, the LSTM and the GRU.
 
 Choice: every weight is drawn from a normal distribution with standard
 deviation ``scale`` (0.01 by default, as in the classic course) and every
@@ -79,6 +79,33 @@ def initialize_lstm_parameters(n_x, n_a, n_y, rng, scale=0.01):
         "bc": np.zeros((n_a, 1)),
         "Wo": rng.standard_normal((n_a, n_concat)) * scale,  # output gate
         "bo": np.zeros((n_a, 1)),
+        "Wy": rng.standard_normal((n_y, n_a)) * scale,       # hidden -> output
+        "by": np.zeros((n_y, 1)),
+    }
+
+
+def initialize_gru_parameters(n_x, n_a, n_y, rng, scale=0.01):
+    """Random small weights and zero biases for the GRU of chapter 4.
+
+    Arguments:
+    n_x, n_a, n_y, rng, scale -- as for ``initialize_rnn_parameters``
+
+    Returns a dict of float64 arrays: Wu, Wr, Wc each (n_a, n_a + n_x)
+    (Wu and Wr act on [a_prev; xt], Wc on [Γr * a_prev; xt]), bu, br, bc
+    each (n_a, 1), Wy (n_y, n_a) and by (n_y, 1).
+
+    With zero biases both gates start near sigmoid(0) = 0.5: each step keeps
+    about half of the old hidden state and takes half of the candidate.
+    """
+    _check_sizes_and_rng(n_x, n_a, n_y, rng, scale)
+    n_concat = n_a + n_x
+    return {
+        "Wu": rng.standard_normal((n_a, n_concat)) * scale,  # update gate
+        "bu": np.zeros((n_a, 1)),
+        "Wr": rng.standard_normal((n_a, n_concat)) * scale,  # reset gate
+        "br": np.zeros((n_a, 1)),
+        "Wc": rng.standard_normal((n_a, n_concat)) * scale,  # candidate
+        "bc": np.zeros((n_a, 1)),
         "Wy": rng.standard_normal((n_y, n_a)) * scale,       # hidden -> output
         "by": np.zeros((n_y, 1)),
     }
