@@ -16,8 +16,12 @@ from .backward import (check_lstm_backward, check_lstm_cell_backward,
                        check_rnn_backward, check_rnn_cell_backward)
 from .forward import (check_lstm_cell_forward, check_lstm_forward,
                       check_rnn_cell_forward, check_rnn_forward)
+from .gru import (check_gru_backward, check_gru_cell_backward, check_gru_cell_forward,
+                  check_gru_forward)
 
 __all__ = ["CheckFailed", "check_rnn_cell_forward", "check_rnn_forward",
            "check_lstm_cell_forward", "check_lstm_forward",
            "check_rnn_cell_backward", "check_rnn_backward",
-           "check_lstm_cell_backward", "check_lstm_backward"]
+           "check_lstm_cell_backward", "check_lstm_backward",
+           "check_gru_cell_forward", "check_gru_forward",
+           "check_gru_cell_backward", "check_gru_backward"]
