@@ -8,10 +8,20 @@ On success it prints e.g. ``"rnn_forward: all 6 checks passed."``.
     from rnnlib.checks import check_rnn_cell_forward
     check_rnn_cell_forward(my_rnn_cell_forward)
 
-``CheckFailed`` (an ``AssertionError``) is what a failed check raises.
+``CheckFailed`` (an ``AssertionError``) is what a failed check raises. A
+function that raises ``NotImplementedError`` (a stub of a student notebook) is
+reported as not written yet, and the notebook runs on.
+
+``all_checkers()`` finds every ``check_*`` function of every module of this
+package, and ``catalogue(check)`` what one of them knows (its reference and its
+classic mistakes): the catalogue test uses both, so a new checker module is
+tested without being listed anywhere.
 """
 
-from ._core import CheckFailed
+import importlib
+import pkgutil
+
+from ._core import CheckFailed, catalogue
 from .backward import (check_lstm_backward, check_lstm_cell_backward,
                        check_rnn_backward, check_rnn_cell_backward)
 from .forward import (check_lstm_cell_forward, check_lstm_forward,
@@ -19,9 +29,28 @@ from .forward import (check_lstm_cell_forward, check_lstm_forward,
 from .gru import (check_gru_backward, check_gru_cell_backward, check_gru_cell_forward,
                   check_gru_forward)
 
-__all__ = ["CheckFailed", "check_rnn_cell_forward", "check_rnn_forward",
+__all__ = ["CheckFailed", "all_checkers", "catalogue",
+           "check_rnn_cell_forward", "check_rnn_forward",
            "check_lstm_cell_forward", "check_lstm_forward",
            "check_rnn_cell_backward", "check_rnn_backward",
            "check_lstm_cell_backward", "check_lstm_backward",
            "check_gru_cell_forward", "check_gru_forward",
            "check_gru_cell_backward", "check_gru_backward"]
+
+
+def all_checkers():
+    """Every public ``check_*`` function of every module of ``rnnlib.checks``.
+
+    Returns a dict from name (``"check_rnn_forward"``) to function, sorted by
+    name; modules whose names start with ``_`` are skipped.
+    """
+    found = {}
+    for module_info in pkgutil.iter_modules(__path__):
+        if module_info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        for name in getattr(module, "__all__", dir(module)):
+            value = getattr(module, name)
+            if name.startswith("check_") and callable(value):
+                found[name] = value
+    return dict(sorted(found.items()))

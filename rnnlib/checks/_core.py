@@ -18,8 +18,9 @@ The pieces:
     A classic mistake, written as a deliberately wrong copy of the function. If the
     reader's outputs equal the wrong copy's (on ``fields``, or on all outputs),
     the checker reports ``explanation``.
-``Probe(fn)``
-    Any other diagnosis: ``fn(got, expected, case)`` returns a message or None.
+``Probe(fn, examples)``
+    Any other diagnosis: ``fn(got, expected, case)`` returns a message or None;
+    ``examples`` are wrong functions it must recognise, with the words it says.
 ``run_checks(name, fn, reference, cases, outputs, arg_names, mistakes=())``
     Does the work; prints ``"<name>: all <k> checks passed."`` on success and
     raises ``CheckFailed`` otherwise.
@@ -29,6 +30,16 @@ The pieces:
 
 A new checker (see ``forward.py``) only supplies the cases, the output names and
 its list of classic mistakes.
+
+Every checker announces its catalogue (its reference function and its list of
+mistakes) before it checks anything: ``run_checks`` does it, and a checker that
+does not use ``run_checks`` calls ``announce`` itself. ``catalogue(check)``
+collects what a checker announces without running it, so that one test can feed
+every checker every wrong function it knows (``tests/test_checks_catalogue.py``).
+
+A reader's function that raises ``NotImplementedError`` (the stubs of the
+student notebooks) is not a failure: the checker prints that the function is not
+written yet and returns, so the notebook runs on.
 """
 
 import copy
@@ -37,8 +48,9 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-__all__ = ["CheckFailed", "Case", "Mistake", "Probe", "run_checks", "compare",
-           "RTOL", "ATOL"]
+__all__ = ["CheckFailed", "Case", "Mistake", "Probe", "NotApplicable",
+           "Catalogue", "announce", "catalogue", "not_written_yet", "run_checks",
+           "compare", "RTOL", "ATOL"]
 
 # Two correct float64 implementations differ only by rounding, around 1e-15;
 # every classic mistake changes values by far more than this.
@@ -48,6 +60,14 @@ ATOL = 1e-8
 
 class CheckFailed(AssertionError):
     """The reader's function does not do what it should; the message says why."""
+
+
+class NotApplicable(Exception):
+    """Raised by a mistake's wrong function on a case where it cannot be made.
+
+    Any other exception from a mistake's own code is a bug in the catalogue and
+    is not swallowed.
+    """
 
 
 @dataclass
@@ -80,10 +100,85 @@ class Probe:
     """A diagnosis that is not a wrong copy: ``fn(got, expected, case) -> str | None``.
 
     ``got`` and ``expected`` are the tuples of outputs of the reader's function
-    and of the reference on ``case``.
+    and of the reference on ``case``. ``examples`` lists ``(wrong_function,
+    words)`` pairs: each wrong function must be diagnosed with a message that
+    contains ``words`` (the catalogue test feeds every one to the checker).
     """
 
     fn: Callable
+    examples: Sequence = field(default_factory=tuple)
+
+
+@dataclass
+class Catalogue:
+    """What a checker knows: its name, its reference function, its mistakes.
+
+    ``examples()`` lists every ``(wrong_function, words)`` pair: a Mistake's
+    own function with its explanation, and every example of a Probe.
+    """
+
+    name: str
+    reference: Callable
+    mistakes: Sequence
+
+    def examples(self):
+        pairs = []
+        for mistake in self.mistakes:
+            if isinstance(mistake, Mistake):
+                pairs.append((mistake.fn, mistake.explanation))
+            else:
+                pairs.extend(mistake.examples)
+        return pairs
+
+
+class _Announced(Exception):
+    """Carries a checker's catalogue out of it while ``catalogue`` records."""
+
+    def __init__(self, found):
+        super().__init__(found.name)
+        self.found = found
+
+
+_RECORDING = []
+
+
+def announce(name, reference, mistakes):
+    """Say what the checker ``check_<name>`` knows; called before any check.
+
+    Does nothing, except while ``catalogue`` is recording: then it hands the
+    catalogue over and the checker stops there.
+    """
+    if _RECORDING:
+        raise _Announced(Catalogue(name, reference, tuple(mistakes)))
+
+
+def catalogue(check):
+    """The ``Catalogue`` that the checker function ``check`` announces.
+
+    Raises LookupError if ``check`` returns or fails without announcing one.
+    """
+    _RECORDING.append(True)
+    try:
+        check(lambda *args, **kwargs: None)
+    except _Announced as announced:
+        return announced.found
+    except Exception as error:  # noqa: BLE001 - reported below
+        raise LookupError(f"{check.__name__} raised {type(error).__name__} before "
+                          "announcing its catalogue") from error
+    finally:
+        _RECORDING.pop()
+    raise LookupError(f"{check.__name__} does not announce its catalogue: call "
+                      "rnnlib.checks._core.announce (run_checks does) first")
+
+
+def not_written_yet(name, error):
+    """If ``error`` is a NotImplementedError, say so and return True."""
+    if isinstance(error, NotImplementedError):
+        print(f"{name}: not written yet (your function, or one it calls, raises "
+              "NotImplementedError). Replace the `raise NotImplementedError` "
+              "with your code and run this cell again.")
+        return True
+    return False
 
 
 @dataclass
@@ -222,8 +317,13 @@ def _diagnose(spec, case, got, expected):
             continue
         try:
             wrong = _call(mistake.fn, case)
-        except Exception:  # a mistake that cannot even run on this case
+        except NotApplicable:  # this mistake cannot be made on this case
             continue
+        except Exception as error:
+            raise RuntimeError(
+                f"check_{spec.name}: the catalogue entry {mistake.explanation[:50]!r} "
+                f"is broken: its wrong function raised {type(error).__name__} on "
+                f"{case.label}") from error
         if not isinstance(wrong, tuple):
             wrong = (wrong,)
         if len(wrong) != len(got):
@@ -255,7 +355,10 @@ def run_checks(name, fn, reference, cases, outputs, arg_names, mistakes=()):
 
     On success prints ``"<name>: all <k> checks passed."`` and returns None.
     Raises ``CheckFailed`` with a plain-words message at the first failing case.
+    If ``fn`` raises NotImplementedError, prints that it is not written yet and
+    returns None.
     """
+    announce(name, reference, mistakes)
     if not callable(fn):
         raise CheckFailed(f"check_{name} expects your function itself, e.g. "
                           f"check_{name}({name}); got {_kind_name(fn)}.")
@@ -270,6 +373,8 @@ def run_checks(name, fn, reference, cases, outputs, arg_names, mistakes=()):
         except CheckFailed:
             raise
         except Exception as error:
+            if not_written_yet(name, error):
+                return None
             raise CheckFailed(f"{where}: your function raised "
                               f"{type(error).__name__}: {error}") from error
         changed = [arg for arg, before, after in zip(spec.arg_names, case.args, args)

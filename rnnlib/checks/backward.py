@@ -231,11 +231,24 @@ def _key_mistake(explanation, wrong_fn, keys):
         except Exception:
             return None
         return None
-    return Probe(probe)
+    return Probe(probe, [(wrong_fn, explanation)])
 
 
-def _bias_probe(bias_keys):
-    """Diagnose a bias gradient summed over the wrong axis, or without keepdims."""
+def _altered(reference, key, change):
+    """A wrong function for a probe's catalogue: ``reference`` with
+    ``gradients[key]`` replaced by ``change(gradient, m)``."""
+    def wrong(*args):
+        gradients = dict(reference(*args))
+        gradients[key] = change(gradients[key], args[0].shape[1])
+        return gradients
+    return wrong
+
+
+def _bias_probe(bias_keys, reference):
+    """Diagnose a bias gradient summed over the wrong axis, or without keepdims.
+
+    ``reference`` (the right function) makes the probe's catalogue examples.
+    """
     def probe(got, expected, case):
         mine = _dict_of(got)
         if mine is None:
@@ -267,10 +280,19 @@ def _bias_probe(bias_keys):
                 return (f"{key} is a single number: you summed over every axis. Sum "
                         "over the examples only: np.sum(..., axis=1, keepdims=True).")
         return None
-    return Probe(probe)
+    key = bias_keys[0]
+    examples = [
+        (_altered(reference, key, lambda g, m: g.ravel()), "keepdims=True, so that"),
+        (_altered(reference, key, lambda g, m: np.full((1, m), g.sum() / m)),
+         "you summed over axis 0"),
+        (_altered(reference, key, lambda g, m: np.tile(g / m, (1, m))),
+         "one column per example"),
+        (_altered(reference, key, lambda g, m: g.sum()), "a single number"),
+    ]
+    return Probe(probe, examples)
 
 
-def _transposed_probe(keys):
+def _transposed_probe(keys, reference):
     """Diagnose a weight gradient with the shape of its transpose."""
     def probe(got, expected, case):
         mine = _dict_of(got)
@@ -286,7 +308,8 @@ def _transposed_probe(keys):
                             "write it as (gradient before the nonlinearity) @ "
                             "(input it multiplies).T.")
         return None
-    return Probe(probe)
+    return Probe(probe, [(_altered(reference, keys[0], lambda g, m: g.T),
+                          "the transpose of the expected")])
 
 
 def _short_da_probe(got, expected, case):
@@ -304,15 +327,29 @@ def _short_da_probe(got, expected, case):
     return None
 
 
-def _one_step_probe(cell_name):
-    """At T_x = 1 nothing is carried: a failure there is a mistake inside one step."""
+def _padded_da(reference):
+    """The catalogue's example of the short-da mistake: T_x taken from caches."""
+    def wrong(da, caches):
+        steps = len(caches[0])
+        n_a, m, T_x = da.shape
+        full = np.zeros((n_a, m, steps))
+        full[:, :, :T_x] = da
+        return reference(full, caches)
+    return wrong
+
+
+def _one_step_probe(cell_name, example):
+    """At T_x = 1 nothing is carried: a failure there is a mistake inside one step.
+
+    ``example`` is a sequence backward with a mistake inside its step.
+    """
     def probe(got, expected, case):
         if expected[0]["dx"].shape[2] == 1:
             return (f"with a single time step (T_x = 1) nothing is carried from step "
                     f"to step, yet the result differs: the mistake is in one step. "
                     f"Check your {cell_name} with check_{cell_name} first.")
         return None
-    return Probe(probe)
+    return Probe(probe, [(example, "the mistake is in one step")])
 
 
 # ---------------------------------------------------------------- checkers
@@ -321,9 +358,10 @@ def _one_step_probe(cell_name):
 def _rnn_cell_mistakes():
     def wrong(mistake):
         return lambda da_next, cache: _rnn_cell(da_next, cache, mistake)
+    right = wrong(None)
     return [
-        _bias_probe(["dba"]),
-        _transposed_probe(["dWax", "dWaa"]),
+        _bias_probe(["dba"], right),
+        _transposed_probe(["dWax", "dWaa"], right),
         Mistake("you forgot the derivative of tanh: before multiplying by the "
                 "weights, da_next must go through tanh, i.e. be multiplied by "
                 "(1 - a_next**2).", wrong("no_tanh_derivative")),
@@ -345,10 +383,18 @@ def _rnn_cell_mistakes():
 def _sequence_mistakes(cell, cell_name, lstm):
     def wrong(**switches):
         return lambda da, caches: _sequence(cell, da, caches, lstm, **switches)
+
+    def wrong_step(da, caches):      # a mistake inside each step, for the catalogue
+        step_mistake = "o_without_sigmoid_derivative" if lstm else "no_tanh_derivative"
+
+        def bad_cell(*args):
+            return cell(*args, mistake=step_mistake)
+        return _sequence(bad_cell, da, caches, lstm)
     weights = "dWf, dWi, dWc, dWo and the biases" if lstm else "dWax, dWaa and dba"
-    mistakes = [_bias_probe(["dbf", "dbi", "dbc", "dbo"] if lstm else ["dba"]),
+    right = wrong()
+    mistakes = [_bias_probe(["dbf", "dbi", "dbc", "dbo"] if lstm else ["dba"], right),
                 _transposed_probe(["dWf", "dWi", "dWc", "dWo"] if lstm
-                                  else ["dWax", "dWaa"])]
+                                  else ["dWax", "dWaa"], right)]
     if lstm:
         mistakes.append(Mistake(
             "neither da_prev nor dc_prev is carried from step to step: each step "
@@ -376,8 +422,8 @@ def _sequence_mistakes(cell, cell_name, lstm):
                      "the sum over all steps (use +=).",
                      wrong(accumulate=False),
                      ["dWf", "dbf"] if lstm else ["dWax", "dWaa", "dba"]),
-        Probe(_short_da_probe),
-        _one_step_probe(cell_name),
+        Probe(_short_da_probe, [(_padded_da(right), "take T_x from da.shape")]),
+        _one_step_probe(cell_name, wrong_step),
     ]
     return mistakes
 
@@ -387,9 +433,10 @@ def _lstm_cell_mistakes():
         def fn(da_next, dc_next, cache):
             return _lstm_cell(da_next, dc_next, cache, mistake)
         return fn
+    right = wrong(None)
     mistakes = [
-        _bias_probe(["dbf", "dbi", "dbc", "dbo"]),
-        _transposed_probe(["dWf", "dWi", "dWc", "dWo"]),
+        _bias_probe(["dbf", "dbi", "dbc", "dbo"], right),
+        _transposed_probe(["dWf", "dWi", "dWc", "dWo"], right),
         Mistake("dc ignores dc_next: the memory cell's gradient has two sources, the "
                 "next step's dc_next and the path through a_next = Γo * tanh(c_next): "
                 "dc = dc_next + da_next * Γo * (1 - tanh(c_next)**2).",

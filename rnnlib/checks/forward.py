@@ -150,8 +150,11 @@ def _lstm_sequence(x, a0, p, cell=_lstm_cell, start="a0", c_start="zeros",
     return tuple(out[i] for i in order)
 
 
-def _only_wrong(field_name, others, layout):
-    """A probe: every output but ``field_name`` is right, so its layout is wrong."""
+def _only_wrong(field_name, others, layout, example):
+    """A probe: every output but ``field_name`` is right, so its layout is wrong.
+
+    ``example`` is a function that makes this mistake (for the catalogue test).
+    """
     def probe(got, expected, case):
         names = list(others) + [field_name]
         rest_right = all(compare(g, e, n) is None
@@ -161,7 +164,7 @@ def _only_wrong(field_name, others, layout):
             return (f"{right} are right, but {field_name} is not laid out as "
                     f"expected: it should be {layout}, in this order.")
         return None
-    return Probe(probe)
+    return Probe(probe, [(example, "is not laid out as expected")])
 
 
 # ---------------------------------------------------------------- messages
@@ -207,7 +210,8 @@ def check_rnn_cell_forward(fn):
                 partial(_rnn_cell, activation=lambda z: z), ["a_next"]),
         Mistake(Y_FROM_PREV, partial(_rnn_cell, y_from_prev=True), ["yt_pred"]),
         Mistake(SOFTMAX_AXIS, partial(_rnn_cell, softmax_axis=1), ["yt_pred"]),
-        _only_wrong("cache", outputs[:-1], RNN_CACHE),
+        _only_wrong("cache", outputs[:-1], RNN_CACHE,
+                    partial(_rnn_cell, cache_order=(1, 0, 2, 3))),
     ]
     run_checks("rnn_cell_forward", fn, rnn_cell_forward, _cell_cases(lstm=False),
                outputs, ("xt", "a_prev", "parameters"), mistakes)
@@ -235,7 +239,9 @@ def check_rnn_forward(fn):
         Mistake(ONE_CACHE, partial(_rnn_sequence, keep="last_in_list"), ["caches"]),
         Mistake(NO_X, partial(_rnn_sequence, with_x=False), ["caches"]),
         _only_wrong("caches", outputs[:-1],
-                    f"(list_of_caches, x) with one cache {RNN_CACHE} per time step"),
+                    f"(list_of_caches, x) with one cache {RNN_CACHE} per time step",
+                    partial(_rnn_sequence,
+                            cell=partial(_rnn_cell, cache_order=(0, 2, 1, 3)))),
     ]
     run_checks("rnn_forward", fn, rnn_forward, _sequence_cases(lstm=False),
                outputs, ("x", "a0", "parameters"), mistakes)
@@ -264,7 +270,8 @@ def check_lstm_cell_forward(fn):
                 partial(_lstm_cell, candidate=_sigmoid), ["c_next"]),
         Mistake(Y_FROM_PREV, partial(_lstm_cell, y_from_prev=True), ["yt_pred"]),
         Mistake(SOFTMAX_AXIS, partial(_lstm_cell, softmax_axis=1), ["yt_pred"]),
-        _only_wrong("cache", outputs[:-1], LSTM_CACHE),
+        _only_wrong("cache", outputs[:-1], LSTM_CACHE,
+                    partial(_lstm_cell, cache_order=(1, 0, 2, 3, 4, 5, 6, 7, 8, 9))),
     ]
     run_checks("lstm_cell_forward", fn, lstm_cell_forward, _cell_cases(lstm=True),
                outputs, ("xt", "a_prev", "c_prev", "parameters"), mistakes)
@@ -299,7 +306,9 @@ def check_lstm_forward(fn):
         Mistake(ONE_CACHE, partial(_lstm_sequence, keep="last_in_list"), ["caches"]),
         Mistake(NO_X, partial(_lstm_sequence, with_x=False), ["caches"]),
         _only_wrong("caches", outputs[:-1],
-                    f"(list_of_caches, x) with one cache {LSTM_CACHE} per time step"),
+                    f"(list_of_caches, x) with one cache {LSTM_CACHE} per time step",
+                    partial(_lstm_sequence, cell=partial(
+                        _lstm_cell, cache_order=(0, 1, 2, 3, 5, 4, 6, 7, 8, 9)))),
     ]
     run_checks("lstm_forward", fn, lstm_forward, _sequence_cases(lstm=True),
                outputs, ("x", "a0", "parameters"), mistakes)

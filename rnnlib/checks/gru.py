@@ -21,8 +21,8 @@ import numpy as np
 
 from ..activations import _sigmoid
 from ._core import Case, Mistake, Probe, run_checks
-from .backward import (_bias_probe, _key_mistake, _one_step_probe, _short_da_probe,
-                       _transposed_probe)
+from .backward import (_bias_probe, _key_mistake, _one_step_probe, _padded_da,
+                       _short_da_probe, _transposed_probe)
 from .forward import (NO_CARRY, NO_X, ONE_CACHE, SOFTMAX_AXIS, START_ZEROS,
                       STORE_PREV, Y_FROM_PREV, _only_wrong, _return_order, _softmax)
 
@@ -235,7 +235,7 @@ def _gru_cell_backward(da_next, cache, mistake=None):
     return g
 
 
-def _gru_sequence_backward(da, caches, mistake=None):
+def _gru_sequence_backward(da, caches, mistake=None, cell_mistake=None):
     steps, x = caches
     n_a, m, T_x = da.shape
     p = steps[0][-1]
@@ -246,7 +246,7 @@ def _gru_sequence_backward(da, caches, mistake=None):
     for t in order:
         own = da[:, :, t] if mistake != "only_last_da" or t == T_x - 1 else 0
         g = _gru_cell_backward(own + (0 if mistake == "no_carry" else da_prev),
-                               steps[t])
+                               steps[t], cell_mistake)
         da_prev = g["da_prev"]
         dx[:, :, t] = g["dxt"]
         for k in total:
@@ -379,7 +379,8 @@ def check_gru_cell_forward(fn):
     mistakes = [Mistake(_return_order(outputs), partial(_gru_cell, order=(1, 0, 2)))]
     mistakes += [Mistake(text, partial(_gru_cell, mistake=name), fields)
                  for name, (text, fields) in FORWARD_CELL_MISTAKES.items()]
-    mistakes.append(_only_wrong("cache", outputs[:-1], GRU_CACHE))
+    mistakes.append(_only_wrong("cache", outputs[:-1], GRU_CACHE,
+                                partial(_gru_cell, cache_order=(1, 0, 2, 3, 4, 5, 6))))
     run_checks("gru_cell_forward", fn, gru_cell_forward, _forward_cell_cases(),
                outputs, ("xt", "a_prev", "parameters"), mistakes)
 
@@ -407,7 +408,9 @@ def check_gru_forward(fn):
         Mistake(ONE_CACHE, partial(_gru_sequence, mistake="last_in_list"), ["caches"]),
         Mistake(NO_X, partial(_gru_sequence, mistake="no_x"), ["caches"]),
         _only_wrong("caches", outputs[:-1],
-                    f"(list_of_caches, x) with one cache {GRU_CACHE} per time step"),
+                    f"(list_of_caches, x) with one cache {GRU_CACHE} per time step",
+                    partial(_gru_sequence,
+                            cell=partial(_gru_cell, cache_order=(0, 1, 3, 2, 4, 5, 6)))),
     ]
     run_checks("gru_forward", fn, gru_forward, _forward_sequence_cases(),
                outputs, ("x", "a0", "parameters"), mistakes)
@@ -416,8 +419,9 @@ def check_gru_forward(fn):
 def _cell_backward_mistakes():
     def wrong(mistake):
         return lambda da_next, cache: _gru_cell_backward(da_next, cache, mistake)
-    mistakes = [_bias_probe(["dbu", "dbr", "dbc"]),
-                _transposed_probe(["dWu", "dWr", "dWc"])]
+    right = wrong(None)
+    mistakes = [_bias_probe(["dbu", "dbr", "dbc"], right),
+                _transposed_probe(["dWu", "dWr", "dWc"], right)]
     mistakes += [_key_mistake(text, wrong(name), keys)
                  for name, (text, keys) in BACKWARD_CELL_MISTAKES.items()]
     return mistakes
@@ -449,11 +453,16 @@ def check_gru_backward(fn):
 
     def wrong(mistake):
         return lambda da, caches: _gru_sequence_backward(da, caches, mistake)
-    mistakes = [_bias_probe(["dbu", "dbr", "dbc"]),
-                _transposed_probe(["dWu", "dWr", "dWc"])]
+
+    def wrong_step(da, caches):        # a mistake inside each step, for the catalogue
+        return _gru_sequence_backward(da, caches, cell_mistake="da_prev_without_direct")
+    right = wrong(None)
+    mistakes = [_bias_probe(["dbu", "dbr", "dbc"], right),
+                _transposed_probe(["dWu", "dWr", "dWc"], right)]
     for name, (text, keys) in SEQUENCE_BACKWARD_MISTAKES.items():
         mistakes.append(Mistake(text, wrong(name)) if keys is None
                         else _key_mistake(text, wrong(name), keys))
-    mistakes += [Probe(_short_da_probe), _one_step_probe("gru_cell_backward")]
+    mistakes += [Probe(_short_da_probe, [(_padded_da(right), "take T_x from da.shape")]),
+                 _one_step_probe("gru_cell_backward", wrong_step)]
     run_checks("gru_backward", fn, gru_backward, _backward_sequence_cases(),
                ("gradients",), ("da", "caches"), mistakes)
