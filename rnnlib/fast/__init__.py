@@ -9,6 +9,8 @@ float64) and the same gradient dicts::
     grads = fast.rnn_backward(da, caches)     # dx, da0, dWax, dWaa, dba
     a, y, c, caches = fast.lstm_forward(x, a0, parameters)
     grads = fast.lstm_backward(da, caches)    # dx, da0, dWf, dbf, ..., dWo, dbo
+    a, y, caches = fast.gru_forward(x, a0, parameters)
+    grads = fast.gru_backward(da, caches)     # dx, da0, dWu, dbu, ..., dWc, dbc
 
 Shapes are the book's (columns are examples): x (n_x, m, T_x), a0 (n_a, m),
 a and c (n_a, m, T_x), y (n_y, m, T_x), da (n_a, m, T_x). T_x of the backward
@@ -62,8 +64,9 @@ parameter, ValueError naming the argument and the expected shape for a shape
 mismatch or NaN/inf.
 """
 
+from .gru import GRUCaches, gru_backward, gru_forward
 from .lstm import LSTMCaches, lstm_backward, lstm_forward
 from .rnn import RNNCaches, rnn_backward, rnn_forward
 
 __all__ = ["rnn_forward", "rnn_backward", "lstm_forward", "lstm_backward",
-           "RNNCaches", "LSTMCaches"]
+           "gru_forward", "gru_backward", "RNNCaches", "LSTMCaches", "GRUCaches"]

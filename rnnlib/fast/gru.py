@@ -1,0 +1,254 @@
+"""The GRU, fast: same mathematics as ``rnnlib.gru`` (chapter 4).
+
+    Γu = σ(Wu [a<t-1>; x<t>] + bu),   Γr = σ(Wr [a<t-1>; x<t>] + br)
+    c̃  = tanh(Wc [Γr * a<t-1>; x<t>] + bc)
+    a<t> = Γu * c̃ + (1 - Γu) * a<t-1>
+
+The engine's ideas (see ``rnnlib.fast.rnn`` and ``rnnlib.fast.lstm``), applied
+to the GRU:
+
+* rows: sequences are stored time first, one example per row, with the
+  inputs of step t side by side in HX[t] = [a<t> | x<t+1> | 1]
+  (``rnnlib.fast.layout``);
+* the input projections of all three blocks (x halves of Wu, Wr, Wc and the
+  biases, as the weights of a constant 1) for every step are one matrix
+  product before the loop. The recurrence needs two products per step, not
+  one as in the LSTM: the candidate reads Γr * a<t-1>, which exists only
+  after the gates of the same step;
+* the two gates share one stacked block [Wu; Wr], negated once per call, so
+  the product gives -z and three in-place calls give Γu and Γr
+  (``rnnlib.fast.activations``); on large blocks the candidate rows are
+  multiplied by -2 and c̃ = tanh(z) goes through exp too;
+* the loop writes into preallocated arrays (``out=``); a<t> is computed as
+  a<t-1> + Γu * (c̃ - a<t-1>), three calls;
+* backward: the factors that do not depend on the upstream gradient
+  (Γu (1 - c̃^2), (c̃ - a<t-1>) Γu (1 - Γu), a<t-1> Γr (1 - Γr), 1 - Γu) are
+  computed for all steps before the loop; the loop carries the gradient back
+  with two products per step; the weight gradients and dx are single matrix
+  products after it.
+
+Unlike the RNN and the LSTM, this cell runs the whole batch in one thread
+(no split into parts per core); the buffers come from the engine's pool.
+``rnnlib.gru`` holds the clear, checked version of the same mathematics.
+"""
+
+import numpy as np
+
+from ..gru import GRU_PARAMETER_SHAPES
+from .activations import exp_route_pays, sigmoid_of_negated, tanh_of_negated_double
+from .checks import checked_inputs
+from .layout import (SequenceCaches, common_dtype, concat_rows, gradient_rows,
+                     output_layer, reshape_view, to_columns)
+from .workspace import Lease, pool
+
+__all__ = ["GRUCaches", "gru_forward", "gru_backward"]
+
+GATE_ORDER = ("u", "r", "c")        # column blocks of the stacked projections
+
+
+class GRUCaches(SequenceCaches):
+    """What ``gru_backward`` needs from ``gru_forward``.
+
+    Attributes, beyond those of ``SequenceCaches`` (parameters, x, HX, n_a, m, T_x):
+    gates -- (T_x, m, 3 n_a) rows: gates[t-1] = [Γu<t> | Γr<t> | c̃<t>]
+    RA -- (T_x, m, n_a) rows: RA[t-1] = Γr<t> * a<t-1>, the reset state
+    """
+
+    cell = "GRU"
+
+    def __init__(self, parameters, x, n_a):
+        super().__init__(parameters, x, n_a)
+        self.gates = self.RA = None
+
+
+def _stacked(parameters, dtype, owner):
+    """[W | b] of the three blocks u, r, c: (3 n_a, n_a + n_x + 1), a new array."""
+    p = parameters
+    n_a, n_ax = p["Wu"].shape
+    Wb = pool.empty((3 * n_a, n_ax + 1), dtype, owner)
+    np.concatenate([p["W" + g] for g in GATE_ORDER], out=Wb[:, :-1])
+    np.concatenate([p["b" + g] for g in GATE_ORDER], out=Wb[:, -1:])
+    return Wb
+
+
+def gru_forward(x, a0, parameters):
+    """Run the GRU over a whole sequence (drop-in for ``rnnlib.gru_forward``).
+
+    Arguments:
+    x -- inputs for every time step, shape (n_x, m, T_x)
+    a0 -- initial hidden state a<0>, shape (n_a, m)
+    parameters -- dict with Wu, Wr, Wc (n_a, n_a + n_x), bu, br, bc (n_a, 1),
+                  Wy (n_y, n_a), by (n_y, 1)
+
+    Returns:
+    a -- hidden states a<1> ... a<T_x>, shape (n_a, m, T_x)
+    y -- predictions ŷ<1> ... ŷ<T_x>, shape (n_y, m, T_x)
+    caches -- a ``GRUCaches``, for ``rnnlib.fast.gru_backward``
+
+    ``a`` and ``y`` are new arrays owned by the caller. The dtype is the one
+    numpy gives to all inputs together (float32 in, float32 out).
+    """
+    x, a0 = checked_inputs(x, a0, parameters, GRU_PARAMETER_SHAPES, "Wy")
+    p = parameters
+    n_x, m, T_x = x.shape
+    n_a = a0.shape[0]
+    dtype = common_dtype(x, a0, *(p[k] for k in GRU_PARAMETER_SHAPES))
+    caches = GRUCaches(p, x, n_a)
+    HX = caches.HX = concat_rows(x, a0, dtype, caches)   # [a<t> | x<t+1> | 1]
+    G = caches.gates = pool.empty((T_x, m, 3 * n_a), dtype, caches)
+    RA = caches.RA = pool.empty((T_x, m, n_a), dtype, caches)
+    exp_route = exp_route_pays(m, n_a)
+
+    with Lease() as scratch:
+        # Gate rows negated: the products give -z and σ(z) = 1 / (1 + e^-z);
+        # on the exp route candidate rows times -2: tanh(z) = 2 σ(2 z) - 1.
+        Wb = _stacked(p, dtype, scratch)
+        Wb[:2 * n_a] *= -1
+        if exp_route:
+            Wb[2 * n_a:] *= -2
+        WgT = pool.empty((n_a, 2 * n_a), dtype, scratch)  # contiguous: faster np.dot
+        np.copyto(WgT, Wb[:2 * n_a, :n_a].T)              # a half of [Wu; Wr]
+        WcT = pool.empty((n_a, n_a), dtype, scratch)
+        np.copyto(WcT, Wb[2 * n_a:, :n_a].T)              # a half of Wc
+
+        # Input projections (bias included) of every step and block at once.
+        G2 = reshape_view(G, (T_x * m, 3 * n_a))
+        np.matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wb[:, n_a:].T, out=G2)
+        _forward_steps(G, RA, HX, WgT, WcT, exp_route, scratch)
+
+    a = to_columns(HX[1:, :, :n_a])                     # (n_a, m, T_x), new
+    y = output_layer(p["Wy"], p["by"], a, dtype)        # (n_y, m, T_x), new
+    return a, y, caches
+
+
+def _forward_steps(G, RA, HX, WgT, WcT, exp_route, owner):
+    """The time loop of ``gru_forward``: fills G with [Γu | Γr | c̃], RA and a."""
+    T_x, m, n_a = RA.shape
+    gates = list(G[:, :, :2 * n_a])              # -z_u | -z_r, then Γu | Γr
+    u, r = list(G[:, :, :n_a]), list(G[:, :, n_a:2 * n_a])
+    cc = list(G[:, :, 2 * n_a:])                 # z_c (or -2 z_c), then c̃
+    ra = list(RA)
+    a = list(HX[:, :, :n_a])                     # a[t] = a<t>, a[0] = a0
+    gate_part = pool.empty((m, 2 * n_a), G.dtype, owner)
+    cand_part = pool.empty((m, n_a), G.dtype, owner)
+    with np.errstate(over="ignore"):             # exp(-z) may overflow to inf
+        for t in range(T_x):
+            np.dot(a[t], WgT, out=gate_part)     # -(Wu, Wr) a<t-1>
+            np.add(gates[t], gate_part, out=gates[t])
+            sigmoid_of_negated(gates[t])         # Γu | Γr
+            np.multiply(r[t], a[t], out=ra[t])   # Γr * a<t-1>
+            np.dot(ra[t], WcT, out=cand_part)    # Wc (Γr * a<t-1>)
+            np.add(cc[t], cand_part, out=cc[t])
+            if exp_route:
+                tanh_of_negated_double(cc[t])    # c̃ from -2 z_c
+            else:
+                np.tanh(cc[t], out=cc[t])        # c̃
+            np.subtract(cc[t], a[t], out=cand_part)       # c̃ - a<t-1>
+            np.multiply(u[t], cand_part, out=cand_part)   # Γu (c̃ - a<t-1>)
+            np.add(a[t], cand_part, out=a[t + 1])         # a<t>
+
+
+def _factors(caches, T_x, owner):
+    """Per-step factors of the backward pass, for all steps at once.
+
+    K[t] = [k_u | k_r | k_c | 1 - Γu] (m, 4 n_a) with
+    k_u = (c̃ - a<t-1>) Γu (1 - Γu), k_r = a<t-1> Γr (1 - Γr), k_c = Γu (1 - c̃^2):
+    dz_u = g k_u, dz_c = g k_c, dz_r = (dz_c Wc_a) k_r, with g the total
+    gradient into a<t>.
+    """
+    n_a, m = caches.n_a, caches.m
+    G = caches.gates[:T_x]
+    u, r, cc = G[:, :, :n_a], G[:, :, n_a:2 * n_a], G[:, :, 2 * n_a:]
+    a_prev = caches.HX[:T_x, :, :n_a]
+    K = pool.empty((T_x, m, 4, n_a), G.dtype, owner)
+    k_u, k_r, k_c, keep = K[:, :, 0], K[:, :, 1], K[:, :, 2], K[:, :, 3]
+    np.subtract(1, u, out=keep)                          # 1 - Γu
+    np.subtract(cc, a_prev, out=k_u)
+    np.multiply(k_u, u, out=k_u)
+    np.multiply(k_u, keep, out=k_u)                      # (c̃ - a<t-1>) Γu (1 - Γu)
+    np.subtract(1, r, out=k_r)
+    np.multiply(k_r, r, out=k_r)
+    np.multiply(k_r, a_prev, out=k_r)                    # a<t-1> Γr (1 - Γr)
+    np.square(cc, out=k_c)
+    np.subtract(1, k_c, out=k_c)
+    np.multiply(k_c, u, out=k_c)                         # Γu (1 - c̃^2)
+    return K
+
+
+def _backward_steps(caches, da_rows, dZ, K, Wg, Wc_a, da0, owner):
+    """The time loop of ``gru_backward``: fills dZ[t] = [dz_u | dz_r | dz_c]
+    from the upstream gradient ``da_rows`` and ``da0`` with the gradient into a<0>."""
+    T_x, m, n_a = da_rows.shape
+    dtype = dZ.dtype
+    r = caches.gates[:, :, n_a:2 * n_a]
+    g = pool.empty((m, n_a), dtype, owner)               # total gradient into a<t>
+    dra = pool.empty((m, n_a), dtype, owner)             # into Γr * a<t-1>
+    part = pool.empty((m, n_a), dtype, owner)
+    da_next = np.zeros((m, n_a), dtype)                  # from step t+1
+    for t in reversed(range(T_x)):
+        k_u, k_r, k_c, keep = K[t, :, 0], K[t, :, 1], K[t, :, 2], K[t, :, 3]
+        dz_u, dz_r, dz_c = dZ[t, :, :n_a], dZ[t, :, n_a:2 * n_a], dZ[t, :, 2 * n_a:]
+        np.add(da_rows[t], da_next, out=g)
+        np.multiply(g, k_c, out=dz_c)                    # candidate, through tanh
+        np.multiply(g, k_u, out=dz_u)                    # update gate, through σ
+        np.dot(dz_c, Wc_a, out=dra)                      # into Γr * a<t-1>
+        np.multiply(dra, k_r, out=dz_r)                  # reset gate, through σ
+        np.dot(dZ[t, :, :2 * n_a], Wg, out=da_next)      # path through the gates
+        np.multiply(dra, r[t], out=part)                 # path through the candidate
+        np.add(da_next, part, out=da_next)
+        np.multiply(g, keep, out=part)                   # direct path, 1 - Γu
+        np.add(da_next, part, out=da_next)
+    np.copyto(da0, da_next.T)
+
+
+def gru_backward(da, caches):
+    """Backpropagation through time (drop-in for ``rnnlib.gru_backward``).
+
+    Arguments:
+    da -- upstream gradient of the hidden states, shape (n_a, m, T_x); a
+          shorter T_x back-propagates through the first T_x steps only
+    caches -- the ``GRUCaches`` returned by ``rnnlib.fast.gru_forward``
+
+    Returns a dict of new arrays: dx (n_x, m, T_x), da0 (n_a, m), and
+    dWu, dWr, dWc (n_a, n_a + n_x), dbu, dbr, dbc (n_a, 1).
+    """
+    if not isinstance(caches, GRUCaches):
+        raise TypeError("caches must be the third value returned by "
+                        "rnnlib.fast.gru_forward; got "
+                        f"{type(caches).__name__} (caches of the reference "
+                        "gru_forward go to rnnlib.gru_backward)")
+    n_a, m = caches.n_a, caches.m
+    with Lease() as lease:
+        da_rows, dtype = gradient_rows(da, caches, lease)   # (T_x, m, n_a)
+        T_x = da_rows.shape[0]
+        HX = caches.HX[:T_x + 1]
+        Wb = _stacked(caches.parameters, dtype, lease)      # (3 n_a, n_a + n_x + 1)
+        Wg = np.ascontiguousarray(Wb[:2 * n_a, :n_a])       # a half of [Wu; Wr]
+        Wc_a = np.ascontiguousarray(Wb[2 * n_a:, :n_a])     # a half of Wc
+        K = _factors(caches, T_x, lease)
+        dZ = pool.empty((T_x, m, 3 * n_a), dtype, lease)    # [dz_u | dz_r | dz_c]
+        da0 = np.empty((n_a, m), dtype)                     # new array
+        _backward_steps(caches, da_rows, dZ, K, Wg, Wc_a, da0, lease)
+
+        # Every step at once: gates [dW | db] = sum_t dz<t> [a<t-1>; x<t>; 1]^T,
+        # candidate: the same with Γr * a<t-1> in place of a<t-1>.
+        dZ2 = dZ.reshape(T_x * m, 3 * n_a)
+        n_ax1 = Wb.shape[1]
+        dWb = np.empty((3 * n_a, n_ax1), dtype)
+        np.matmul(dZ2[:, :2 * n_a].T, HX[:T_x].reshape(T_x * m, n_ax1),
+                  out=dWb[:2 * n_a])
+        dz_c = dZ2[:, 2 * n_a:]
+        np.matmul(dz_c.T, caches.RA[:T_x].reshape(T_x * m, n_a),
+                  out=dWb[2 * n_a:, :n_a])
+        np.matmul(dz_c.T, HX[:T_x, :, n_a:].reshape(T_x * m, n_ax1 - n_a),
+                  out=dWb[2 * n_a:, n_a:])
+        dx_rows = pool.empty((T_x, m, n_ax1 - n_a - 1), dtype, lease)
+        np.matmul(dZ2, Wb[:, n_a:-1], out=reshape_view(dx_rows, (T_x * m, -1)))
+        gradients = {"dx": to_columns(dx_rows), "da0": da0}
+        for k, gate in enumerate(GATE_ORDER):
+            rows = slice(k * n_a, (k + 1) * n_a)
+            gradients["dW" + gate] = np.ascontiguousarray(dWb[rows, :-1])
+            gradients["db" + gate] = np.ascontiguousarray(dWb[rows, -1:])
+    return {key: gradients[key] for key in
+            ("dx", "da0", "dWu", "dbu", "dWr", "dbr", "dWc", "dbc")}
+
