@@ -10,6 +10,8 @@ means the same factor at every step (vanishing if below 1, exploding if above).
 
 import numpy as np
 
+from .gru import gru_forward
+from .gru_backward import gru_cell_backward
 from .lstm import lstm_forward
 from .lstm_backward import lstm_cell_backward
 from .rnn import rnn_forward
@@ -25,8 +27,9 @@ def hidden_gradient_norms(x, a0, parameters, da_last=None):
     Arguments:
     x -- inputs, shape (n_x, m, T_x)
     a0 -- initial hidden state, shape (n_a, m)
-    parameters -- RNN parameters (with "Waa": see ``rnn_forward``) or LSTM
-                  parameters (with "Wf": see ``lstm_forward``); the kind is
+    parameters -- RNN parameters (with "Waa": see ``rnn_forward``), LSTM
+                  parameters (with "Wf": see ``lstm_forward``) or GRU
+                  parameters (with "Wu": see ``gru_forward``); the kind is
                   recognised from the keys
     da_last -- ∂L/∂a<T_x>, shape (n_a, m): the gradient the loss sends to the
                last hidden state. Default: every entry 1 / sqrt(n_a * m), a
@@ -39,15 +42,18 @@ def hidden_gradient_norms(x, a0, parameters, da_last=None):
     are the norms of the hidden-state part, da_prev, at each step.
     """
     if not isinstance(parameters, dict):
-        raise TypeError("parameters must be a dict of RNN or LSTM parameters; got "
+        raise TypeError("parameters must be a dict of RNN, LSTM or GRU parameters; got "
                         f"{type(parameters).__name__}")
     if "Waa" in parameters:
         a, _, caches = rnn_forward(x, a0, parameters)
     elif "Wf" in parameters:
         a, _, _, caches = lstm_forward(x, a0, parameters)
+    elif "Wu" in parameters:
+        a, _, caches = gru_forward(x, a0, parameters)
     else:
-        raise KeyError("parameters must be RNN parameters (with 'Waa') or LSTM "
-                       f"parameters (with 'Wf'); it has keys {sorted(parameters)}")
+        raise KeyError("parameters must be RNN parameters (with 'Waa'), LSTM "
+                       "parameters (with 'Wf') or GRU parameters (with 'Wu'); it "
+                       f"has keys {sorted(parameters)}")
     n_a, m, T_x = a.shape
     if da_last is None:
         da_last = np.full((n_a, m), 1.0 / np.sqrt(n_a * m))
@@ -65,6 +71,8 @@ def hidden_gradient_norms(x, a0, parameters, da_last=None):
     for k, t in enumerate(reversed(range(T_x)), start=1):
         if "Waa" in parameters:
             da = rnn_cell_backward(da, step_caches[t])["da_prev"]
+        elif "Wu" in parameters:                    # the GRU has one state
+            da = gru_cell_backward(da, step_caches[t])["da_prev"]
         else:
             g = lstm_cell_backward(da, dc, step_caches[t])
             da, dc = g["da_prev"], g["dc_prev"]     # both carried to the step before

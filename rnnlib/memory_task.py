@@ -15,15 +15,16 @@ counts.
 A network answers through a softmax over two classes, class 0 meaning -1 and
 class 1 meaning +1; ``recall_accuracy`` scores its answer at the last step.
 ``memory_lstm_parameters`` gives a one-unit LSTM whose weights are set by hand
-to solve the task; ``memory_rnn_parameters`` a one-unit RNN for comparison.
+to solve the task, ``memory_gru_parameters`` a one-unit GRU (chapter 4), and
+``memory_rnn_parameters`` a one-unit RNN for comparison.
 """
 
 import numbers
 
 import numpy as np
 
-__all__ = ["make_memory_task", "memory_lstm_parameters", "memory_rnn_parameters",
-           "recall_accuracy"]
+__all__ = ["make_memory_task", "memory_lstm_parameters", "memory_gru_parameters",
+           "memory_rnn_parameters", "recall_accuracy"]
 
 # Input channels, i.e. rows of x<t>.
 VALUE, STORE, RECALL = 0, 1, 2
@@ -84,6 +85,32 @@ def memory_lstm_parameters(k=10.0):
         "Wc": np.array([[0.0, 3.0, 0.0, 0.0]]), "bc": np.array([[0.0]]),
         # output: keep the memory private until the recall step, then show it
         "Wo": np.array([[0.0, 0.0, 0.0, 2 * k]]), "bo": np.array([[-k]]),
+        # readout: class 1 (+1) if a > 0, class 0 (-1) if a < 0, 50/50 at a = 0
+        "Wy": np.array([[-6.0], [6.0]]), "by": np.zeros((2, 1)),
+    }
+
+
+def memory_gru_parameters(k=10.0):
+    """A one-unit GRU (n_a = 1) that solves the memory task, weights set by hand.
+
+    Both gates and the candidate read [a<t-1>; value; store; recall] (the
+    candidate with a<t-1> multiplied by the reset gate first), so every weight
+    row has 4 entries in that order. ``k`` sets how hard the gates switch:
+    sigmoid(k) is "open", sigmoid(-k) is "closed".
+
+    The GRU has no output gate: its hidden state shows the memory at every
+    step, so it answers with the stored bit from the store step on, not only
+    at the recall step. Returns a dict with the keys and shapes of
+    ``initialize_gru_parameters(3, 1, 2, rng)``.
+    """
+    return {
+        # columns:        a_prev value  store   recall        bias
+        # update: take the candidate only at the store step; keep a<t-1> elsewhere
+        "Wu": np.array([[0.0, 0.0, 2 * k, 0.0]]), "bu": np.array([[-k]]),
+        # reset: closed, so the candidate ignores the old state entirely
+        "Wr": np.zeros((1, 4)), "br": np.array([[-k]]),
+        # candidate: the value itself, squashed to about +-1
+        "Wc": np.array([[0.0, 3.0, 0.0, 0.0]]), "bc": np.array([[0.0]]),
         # readout: class 1 (+1) if a > 0, class 0 (-1) if a < 0, 50/50 at a = 0
         "Wy": np.array([[-6.0], [6.0]]), "by": np.zeros((2, 1)),
     }

@@ -482,3 +482,51 @@ def test_cell_backward_bad_gradients_and_inconsistent_cache():
     del broken["Wr"]
     with pytest.raises(KeyError, match="'Wr'"):
         gru_cell_backward(np.ones((3, 2)), (a_next, a_prev, ut, rt, cct, xt, broken))
+
+
+# ------------------------------------------- gradient flow and the memory task
+
+
+@pytest.mark.parametrize("m, T_x", [(2, 5), (1, 1)])
+def test_gradient_flow_norms_match_finite_differences(m, T_x):
+    from rnnlib.gradient_flow import hidden_gradient_norms
+    rng = np.random.default_rng(30 + T_x)
+    p = gru_parameters(rng, 2, 3, 2, scale=1.0)
+    x, a0 = rng.standard_normal((2, m, T_x)), rng.standard_normal((3, m))
+    da_last = rng.standard_normal((3, m))
+    norms = hidden_gradient_norms(x, a0, p, da_last)
+    assert norms.shape == (T_x + 1,)
+    assert norms[0] == pytest.approx(np.linalg.norm(da_last))
+    a0_var = a0.copy()
+
+    def loss():
+        return np.sum(da_last * gru_forward(x, a0_var, p)[0][:, :, -1])
+
+    numeric = rnnlib.numerical_gradient(loss, a0_var)
+    assert norms[T_x] == pytest.approx(np.linalg.norm(numeric), rel=1e-7)
+
+
+def test_closed_update_gate_passes_the_gradient_unchanged():
+    from rnnlib.gradient_flow import hidden_gradient_norms
+    rng = np.random.default_rng(6)
+    p = gru_parameters(rng, 2, 4, 2)
+    p["Wu"][:] = 0.0
+    p["bu"][:] = -40.0                                   # Γu = 4e-18: a<t> = a<t-1>
+    norms = hidden_gradient_norms(rng.standard_normal((2, 3, 30)),
+                                  rng.standard_normal((4, 3)), p)
+    np.testing.assert_allclose(norms, 1.0, rtol=1e-12)
+
+
+def test_hand_set_gru_solves_the_memory_task():
+    from rnnlib.memory_task import (make_memory_task, memory_gru_parameters,
+                                    recall_accuracy)
+    p = memory_gru_parameters()
+    assert {k: v.shape for k, v in p.items()} == {
+        k: v.shape for k, v in initialize_gru_parameters(
+            3, 1, 2, np.random.default_rng(0)).items()}
+    for gap in (1, 20, 100):
+        x, bits = make_memory_task(gap, 500, np.random.default_rng(gap))
+        _, y, _ = gru_forward(x, np.zeros((1, 500)), p)
+        assert recall_accuracy(y, bits) == 1.0
+        # no output gate: the answer is already there right after the store step
+        assert np.all((y[1, :, 6] > 0.5) == (bits > 0))
