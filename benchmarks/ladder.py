@@ -23,7 +23,7 @@ import numpy as np
 
 import rnnlib
 import rnnlib.fast
-from rnnlib.activations import _sigmoid, _softmax
+from rnnlib.activations import sigmoid_unchecked, softmax_unchecked
 
 GATES = ("f", "i", "c", "o")
 
@@ -36,7 +36,7 @@ def _stack(p):
 
 def _gates(z, n_a):
     """Γf, Γi, c̃, Γo from the stacked pre-activation z (4 n_a, m)."""
-    f, i, o = (_sigmoid(z[k * n_a:(k + 1) * n_a]) for k in (0, 1, 3))
+    f, i, o = (sigmoid_unchecked(z[k * n_a:(k + 1) * n_a]) for k in (0, 1, 3))
     return f, i, np.tanh(z[2 * n_a:3 * n_a]), o
 
 
@@ -56,7 +56,7 @@ def stacked_forward(x, a0, p):
         c_next = f * c_prev + i * cc
         tanh_c = np.tanh(c_next)
         a_next = o * tanh_c
-        y[:, :, t] = _softmax(p["Wy"] @ a_next + p["by"])
+        y[:, :, t] = softmax_unchecked(p["Wy"] @ a_next + p["by"])
         steps.append((concat, c_prev, f, i, cc, o, tanh_c))
         a[:, :, t], c[:, :, t] = a_next, c_next
         a_prev, c_prev = a_next, c_next
@@ -113,7 +113,7 @@ def hoisted_forward(x, a0, p):
         a[:, :, t], c[:, :, t] = a_next, c_next
         a_prev, c_prev = a_next, c_next
     logits = p["Wy"] @ a.reshape(n_a, m * T_x) + p["by"]    # all steps at once
-    y = _softmax(logits).reshape(-1, m, T_x)
+    y = softmax_unchecked(logits).reshape(-1, m, T_x)
     return a, y, c, (steps, W, x, a0, a)
 
 

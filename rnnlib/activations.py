@@ -1,8 +1,9 @@
 """Activation functions: softmax over the class axis and a safe sigmoid.
 
-The public functions check their input; the underscored ``_softmax`` and
-``_sigmoid`` do the same maths without checks, for inner loops whose inputs
-were already checked once (the forward passes use them at every time step).
+The public ``softmax`` and ``sigmoid`` check their input; ``softmax_unchecked``
+and ``sigmoid_unchecked`` do the same maths without checks, for inner loops
+whose inputs were already checked once (the forward passes use them at every
+time step).
 """
 
 import numpy as np
@@ -10,14 +11,24 @@ import numpy as np
 from .validation import as_float_array
 
 
-def _softmax(z):
-    """Unchecked softmax over axis 0; ``z`` is a float array (n_y, ...)."""
+def softmax_unchecked(z):
+    """Softmax over axis 0 without input checks.
+
+    ``z`` is a float array of shape (n_y, ...) with finite entries (the
+    caller has checked it); returns an array of the same shape whose columns
+    sum to 1. Use ``softmax`` for anything a user passes in.
+    """
     e = np.exp(z - z.max(axis=0, keepdims=True))  # shift so the largest logit is 0
     return e / e.sum(axis=0, keepdims=True)       # normalise each column to sum 1
 
 
-def _sigmoid(z):
-    """Unchecked sigmoid 1 / (1 + exp(-z)) that never overflows."""
+def sigmoid_unchecked(z):
+    """Sigmoid 1 / (1 + exp(-z)), element-wise, without input checks.
+
+    ``z`` is a float array of any shape (e.g. (n_a, m)) without NaN (the
+    caller has checked it); returns an array of the same shape with values in
+    [0, 1], never overflowing. Use ``sigmoid`` for anything a user passes in.
+    """
     e = np.exp(-np.abs(z))                        # exp(-|z|) is in (0, 1]: no overflow
     return np.where(z >= 0, 1, e) / (1 + e)       # 1/(1+e^-z), or e^z/(1+e^z) if z < 0
 
@@ -40,7 +51,7 @@ def softmax(z):
     if z.ndim == 0 or z.shape[0] == 0:
         raise ValueError("z must have at least one class along axis 0; "
                          f"got shape {z.shape}")
-    return _softmax(z)
+    return softmax_unchecked(z)
 
 
 def sigmoid(z):
@@ -57,4 +68,4 @@ def sigmoid(z):
     z = as_float_array("z", z, finite=False)
     if np.isnan(z).any():
         raise ValueError("z contains NaN values")
-    return _sigmoid(z)
+    return sigmoid_unchecked(z)

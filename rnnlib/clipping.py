@@ -4,7 +4,7 @@ Exploding gradients make one SGD step so large that it throws the parameters
 far from where they were. Clipping caps the step. There are two common ways:
 
 * element-wise: clip every entry to [-max_value, max_value] (the classic
-  course's ``clip``, in ``rnnlib.classic``). Entries that were clipped shrink
+  course's ``clip``, in ``rnnlib.charlm.classic``). Entries that were clipped shrink
   while the others do not, so the direction of the gradient changes.
 * global norm (Pascanu et al., 2013): treat all gradient arrays as one long
   vector g; if its Euclidean norm ||g|| exceeds ``max_norm``, multiply every

@@ -40,7 +40,7 @@ from .gru import gru_cell_forward, gru_forward
 from .gru_backward import gru_backward, gru_cell_backward
 from .initializers import (initialize_gru_parameters, initialize_lstm_parameters,
                            initialize_rnn_parameters)
-from .lstm import lstm_cell_forward, lstm_forward
+from .lstm import LSTM_GATES, lstm_cell_forward, lstm_forward
 from .lstm_backward import lstm_backward, lstm_cell_backward
 from .rnn import rnn_cell_forward, rnn_forward
 from .rnn_backward import rnn_backward, rnn_cell_backward
@@ -233,7 +233,7 @@ def _random_setup(kind, n_x, n_a, m, rng):
         biases = ("ba",)
     elif kind == "lstm":
         parameters = initialize_lstm_parameters(n_x, n_a, n_y, rng, scale=0.5)
-        biases = ("bf", "bi", "bc", "bo")
+        biases = tuple(bias for _, _, bias in LSTM_GATES)
     else:
         parameters = initialize_gru_parameters(n_x, n_a, n_y, rng, scale=0.5)
         biases = ("bu", "br", "bc")
@@ -243,7 +243,7 @@ def _random_setup(kind, n_x, n_a, m, rng):
 
 
 _RNN_KEYS = ("Wax", "Waa", "ba")
-_LSTM_KEYS = ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo")
+_LSTM_KEYS = tuple(key for _, weight, bias in LSTM_GATES for key in (weight, bias))
 _GRU_KEYS = ("Wu", "bu", "Wr", "br", "Wc", "bc")
 _KEYS = {"rnn": _RNN_KEYS, "lstm": _LSTM_KEYS, "gru": _GRU_KEYS}
 

@@ -20,7 +20,7 @@ Columns are examples: x<t> is (n_x, m); a<t>, c̃ and both gates are (n_a, m).
 
 import numpy as np
 
-from .activations import _sigmoid, _softmax
+from .activations import sigmoid_unchecked, softmax_unchecked
 from .validation import as_float_array, check_parameters, check_shape
 
 # Shape of every GRU parameter, in symbols ("n_a + n_x" is the concat size).
@@ -57,12 +57,12 @@ def gru_cell_step(xt, a_prev, parameters):
     """
     p = parameters
     concat = np.concatenate((a_prev, xt), axis=0)      # [a_prev; xt], (n_a + n_x, m)
-    ut = _sigmoid(p["Wu"] @ concat + p["bu"])           # update gate Γu
-    rt = _sigmoid(p["Wr"] @ concat + p["br"])           # reset gate Γr
+    ut = sigmoid_unchecked(p["Wu"] @ concat + p["bu"])           # update gate Γu
+    rt = sigmoid_unchecked(p["Wr"] @ concat + p["br"])           # reset gate Γr
     concat_r = np.concatenate((rt * a_prev, xt), axis=0)  # [Γr * a_prev; xt]
     cct = np.tanh(p["Wc"] @ concat_r + p["bc"])         # candidate c̃
     a_next = ut * cct + (1 - ut) * a_prev               # mix new and old by Γu
-    yt_pred = _softmax(p["Wy"] @ a_next + p["by"])      # class probabilities (n_y, m)
+    yt_pred = softmax_unchecked(p["Wy"] @ a_next + p["by"])      # class probabilities (n_y, m)
     cache = (a_next, a_prev, ut, rt, cct, xt, parameters)
     return a_next, yt_pred, cache
 

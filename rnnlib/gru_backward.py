@@ -29,9 +29,9 @@ Columns are examples: da_next is (n_a, m); a whole da is (n_a, m, T_x).
 import numpy as np
 
 from .gru import GRU_GATES
-from .rnn_backward import (_check_da_steps, _check_finite, _check_sequence_caches,
-                           _describe)
-from .validation import as_float_array, check_parameters, check_shape
+from .validation import (as_float_array, check_da_steps, check_finite_gradients,
+                         check_parameters, check_sequence_caches, check_shape,
+                         describe_value)
 
 # The parameters the backward step reads, in symbols.
 _BACKWARD_SHAPES = {key: ("n_a", "n_a + n_x") for key in ("Wu", "Wr", "Wc")}
@@ -48,7 +48,7 @@ def _check_gru_cache(cache, name="cache"):
                             f"{_OTHER_CACHES[len(cache)]}; the GRU needs the cache "
                             f"of gru_cell_forward: {_CACHE_TEXT}")
         raise TypeError(f"{name} must be the tuple {_CACHE_TEXT} returned by "
-                        f"gru_cell_forward; got {_describe(cache)}")
+                        f"gru_cell_forward; got {describe_value(cache)}")
     dims = check_parameters(cache[6], _BACKWARD_SHAPES)
     for field, value in zip(_CACHE_FIELDS, cache[:6]):
         shape = ("n_x", "m") if field == "xt" else ("n_a", "m")
@@ -57,7 +57,7 @@ def _check_gru_cache(cache, name="cache"):
     return dims
 
 
-def _gru_cell_backward_step(da_next, cache):
+def gru_cell_backward_step(da_next, cache):
     """One backward step without input checks (callers check once per sequence)."""
     a_next, a_prev, ut, rt, cct, xt, parameters = cache
     p = parameters
@@ -103,8 +103,8 @@ def gru_cell_backward(da_next, cache):
     da_next = as_float_array("da_next", da_next, shape=("n_a", "m"))
     check_shape("da_next", da_next, ("n_a", "m"), dims)
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
-        gradients = _gru_cell_backward_step(da_next, cache)
-    _check_finite(gradients, "gru_cell_backward")
+        gradients = gru_cell_backward_step(da_next, cache)
+    check_finite_gradients(gradients, "gru_cell_backward")
     return gradients
 
 
@@ -126,11 +126,11 @@ def gru_backward(da, caches):
     hidden state feeds both the output and the next step, so both gradients
     add up. da0 is the da_prev that leaves the first step.
     """
-    step_caches = _check_sequence_caches(caches, "gru_forward", 7)
+    step_caches = check_sequence_caches(caches, "gru_forward", 7)
     dims = _check_gru_cache(step_caches[0], "caches[0][0]")
     da = as_float_array("da", da, shape=("n_a", "m", "T_x"))
     check_shape("da", da, ("n_a", "m", "T_x"), dims)
-    _check_da_steps(da, step_caches, "gru_forward")
+    check_da_steps(da, step_caches, "gru_forward")
     n_a, m, T_x = da.shape
     n_x = dims["n_x"]
     gradients = {"dx": np.zeros((n_x, m, T_x)), "da0": None}
@@ -140,12 +140,12 @@ def gru_backward(da, caches):
     da_prevt = np.zeros((n_a, m))                      # nothing comes after step T_x
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
         for t in reversed(range(T_x)):
-            step = _gru_cell_backward_step(da[:, :, t] + da_prevt, step_caches[t])
+            step = gru_cell_backward_step(da[:, :, t] + da_prevt, step_caches[t])
             gradients["dx"][:, :, t] = step["dxt"]     # each x<t> is used once
             for W, b, _ in GRU_GATES:                  # weights are shared by all
                 gradients["d" + W] += step["d" + W]    # steps: their gradients add
                 gradients["d" + b] += step["d" + b]
             da_prevt = step["da_prev"]                 # carried to step t-1
     gradients["da0"] = da_prevt
-    _check_finite(gradients, "gru_backward")
+    check_finite_gradients(gradients, "gru_backward")
     return gradients

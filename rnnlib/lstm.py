@@ -15,22 +15,22 @@ Columns are examples: x<t> is (n_x, m); a<t>, c<t> and every gate are (n_a, m).
 
 import numpy as np
 
-from .activations import _sigmoid, _softmax
+from .activations import sigmoid_unchecked, softmax_unchecked
 from .validation import as_float_array, check_parameters, check_shape
 
+# The gates (and the candidate memory c̃), in the order of the equations above:
+# (name, weight key, bias key). Every list of gate parameters is built from this.
+LSTM_GATES = (("forget", "Wf", "bf"), ("update", "Wi", "bi"),
+              ("candidate", "Wc", "bc"), ("output", "Wo", "bo"))
+
 # Shape of every LSTM parameter, in symbols ("n_a + n_x" is the concat size).
-LSTM_PARAMETER_SHAPES = {
-    "Wf": ("n_a", "n_a + n_x"),
-    "bf": ("n_a", 1),
-    "Wi": ("n_a", "n_a + n_x"),
-    "bi": ("n_a", 1),
-    "Wc": ("n_a", "n_a + n_x"),
-    "bc": ("n_a", 1),
-    "Wo": ("n_a", "n_a + n_x"),
-    "bo": ("n_a", 1),
-    "Wy": ("n_y", "n_a"),
-    "by": ("n_y", 1),
-}
+# Wf, bf, Wi, bi, Wc, bc, Wo, bo (each gate acts on concat), then Wy, by.
+LSTM_PARAMETER_SHAPES = {}
+for _, _weight, _bias in LSTM_GATES:
+    LSTM_PARAMETER_SHAPES[_weight] = ("n_a", "n_a + n_x")
+    LSTM_PARAMETER_SHAPES[_bias] = ("n_a", 1)
+LSTM_PARAMETER_SHAPES.update({"Wy": ("n_y", "n_a"), "by": ("n_y", 1)})
+del _weight, _bias
 
 
 def _check_lstm_parameters_and_x(x_name, x, x_shape, parameters):
@@ -48,17 +48,24 @@ def _check_state(name, state, dims):
     return state
 
 
-def _lstm_cell_step(xt, a_prev, c_prev, parameters):
-    """One LSTM step without input checks (callers check once per sequence)."""
+def lstm_cell_step(xt, a_prev, c_prev, parameters):
+    """One LSTM step without input checks: the mathematics of ``lstm_cell_forward``.
+
+    Arguments and results are those of ``lstm_cell_forward``: xt (n_x, m),
+    a_prev and c_prev (n_a, m), the LSTM parameters; returns a_next (n_a, m),
+    c_next (n_a, m), yt_pred (n_y, m) and the cache. Nothing is checked, so a
+    wrong shape fails with numpy's own error: callers check once per sequence
+    (as ``lstm_forward`` does) and then call this at every step.
+    """
     p = parameters
     concat = np.concatenate((a_prev, xt), axis=0)      # [a_prev; xt], (n_a + n_x, m)
-    ft = _sigmoid(p["Wf"] @ concat + p["bf"])           # forget gate Γf
-    it = _sigmoid(p["Wi"] @ concat + p["bi"])           # update gate Γi
+    ft = sigmoid_unchecked(p["Wf"] @ concat + p["bf"])           # forget gate Γf
+    it = sigmoid_unchecked(p["Wi"] @ concat + p["bi"])           # update gate Γi
     cct = np.tanh(p["Wc"] @ concat + p["bc"])           # candidate memory c̃
     c_next = ft * c_prev + it * cct                     # keep some old, add some new
-    ot = _sigmoid(p["Wo"] @ concat + p["bo"])           # output gate Γo
+    ot = sigmoid_unchecked(p["Wo"] @ concat + p["bo"])           # output gate Γo
     a_next = ot * np.tanh(c_next)                       # hidden state shows part of c
-    yt_pred = _softmax(p["Wy"] @ a_next + p["by"])      # class probabilities (n_y, m)
+    yt_pred = softmax_unchecked(p["Wy"] @ a_next + p["by"])      # class probabilities (n_y, m)
     cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
     return a_next, c_next, yt_pred, cache
 
@@ -89,7 +96,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     xt, dims = _check_lstm_parameters_and_x("xt", xt, ("n_x", "m"), parameters)
     a_prev = _check_state("a_prev", a_prev, dims)
     c_prev = _check_state("c_prev", c_prev, dims)
-    return _lstm_cell_step(xt, a_prev, c_prev, parameters)
+    return lstm_cell_step(xt, a_prev, c_prev, parameters)
 
 
 def lstm_forward(x, a0, parameters):
@@ -120,8 +127,8 @@ def lstm_forward(x, a0, parameters):
     a_next = a0                                         # the first step starts from a0
     c_next = np.zeros((n_a, m), dtype=dtype)            # and from an empty memory
     for t in range(T_x):
-        a_next, c_next, yt, cache = _lstm_cell_step(x[:, :, t], a_next, c_next,
-                                                    parameters)
+        a_next, c_next, yt, cache = lstm_cell_step(x[:, :, t], a_next, c_next,
+                                                   parameters)
         a[:, :, t] = a_next
         c[:, :, t] = c_next
         y[:, :, t] = yt

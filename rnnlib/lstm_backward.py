@@ -20,14 +20,15 @@ Columns are examples: da_next, dc_next are (n_a, m); a whole da is (n_a, m, T_x)
 
 import numpy as np
 
-from .rnn_backward import (_check_da_steps, _check_finite, _check_sequence_caches,
-                           _describe)
-from .validation import as_float_array, check_parameters, check_shape
+from .lstm import LSTM_GATES
+from .validation import (as_float_array, check_da_steps, check_finite_gradients,
+                         check_parameters, check_sequence_caches, check_shape,
+                         describe_value)
 
 # The parameters the backward step reads, in symbols.
-_BACKWARD_SHAPES = {key: ("n_a", "n_a + n_x") for key in ("Wf", "Wi", "Wc", "Wo")}
+_BACKWARD_SHAPES = {weight: ("n_a", "n_a + n_x") for _, weight, _ in LSTM_GATES}
 _CACHE_FIELDS = ("a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt")
-_GATE_KEYS = (("Wf", "bf"), ("Wi", "bi"), ("Wc", "bc"), ("Wo", "bo"))
+_GATE_KEYS = tuple((weight, bias) for _, weight, bias in LSTM_GATES)  # f, i, c, o
 
 
 def _check_lstm_cache(cache, name="cache"):
@@ -39,7 +40,7 @@ def _check_lstm_cache(cache, name="cache"):
                             "c_prev, ft, it, cct, ot, xt, parameters)")
         raise TypeError(f"{name} must be the tuple (a_next, c_next, a_prev, c_prev, "
                         "ft, it, cct, ot, xt, parameters) returned by "
-                        f"lstm_cell_forward; got {_describe(cache)}")
+                        f"lstm_cell_forward; got {describe_value(cache)}")
     dims = check_parameters(cache[9], _BACKWARD_SHAPES)
     for field, value in zip(_CACHE_FIELDS, cache[:9]):
         shape = ("n_x", "m") if field == "xt" else ("n_a", "m")
@@ -48,8 +49,15 @@ def _check_lstm_cache(cache, name="cache"):
     return dims
 
 
-def _lstm_cell_backward_step(da_next, dc_next, cache):
-    """One backward step without input checks (callers check once per sequence)."""
+def lstm_cell_backward_step(da_next, dc_next, cache):
+    """One backward step without input checks: the mathematics of ``lstm_cell_backward``.
+
+    Arguments and results are those of ``lstm_cell_backward``: da_next and
+    dc_next (n_a, m) and the cache of ``lstm_cell_forward``; returns dxt
+    (n_x, m), da_prev and dc_prev (n_a, m), and dW*, db* of every gate.
+    Nothing is checked: callers check once per sequence, as ``lstm_backward``
+    does.
+    """
     (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters) = cache
     p = parameters
     n_a = a_next.shape[0]
@@ -96,8 +104,8 @@ def lstm_cell_backward(da_next, dc_next, cache):
     dc_next = as_float_array("dc_next", dc_next, shape=("n_a", "m"))
     check_shape("dc_next", dc_next, ("n_a", "m"), dims)
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
-        gradients = _lstm_cell_backward_step(da_next, dc_next, cache)
-    _check_finite(gradients, "lstm_cell_backward")
+        gradients = lstm_cell_backward_step(da_next, dc_next, cache)
+    check_finite_gradients(gradients, "lstm_cell_backward")
     return gradients
 
 
@@ -120,11 +128,11 @@ def lstm_backward(da, caches):
     share of the loss and drops every path through time.) The memory cell
     starts at zeros and nothing is learned for it, so no dc0 is returned.
     """
-    step_caches = _check_sequence_caches(caches, "lstm_forward", 10)
+    step_caches = check_sequence_caches(caches, "lstm_forward", 10)
     dims = _check_lstm_cache(step_caches[0], "caches[0][0]")
     da = as_float_array("da", da, shape=("n_a", "m", "T_x"))
     check_shape("da", da, ("n_a", "m", "T_x"), dims)
-    _check_da_steps(da, step_caches, "lstm_forward")
+    check_da_steps(da, step_caches, "lstm_forward")
     n_a, m, T_x = da.shape
     n_x = dims["n_x"]
     gradients = {"dx": np.zeros((n_x, m, T_x)), "da0": None}
@@ -135,8 +143,8 @@ def lstm_backward(da, caches):
     dc_prevt = np.zeros((n_a, m))
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
         for t in reversed(range(T_x)):
-            step = _lstm_cell_backward_step(da[:, :, t] + da_prevt, dc_prevt,
-                                            step_caches[t])
+            step = lstm_cell_backward_step(da[:, :, t] + da_prevt, dc_prevt,
+                                           step_caches[t])
             gradients["dx"][:, :, t] = step["dxt"]     # each x<t> is used once
             for W, b in _GATE_KEYS:                    # weights are shared by all
                 gradients["d" + W] += step["d" + W]    # steps: their gradients add
@@ -144,5 +152,5 @@ def lstm_backward(da, caches):
             da_prevt = step["da_prev"]                 # both carried to step t-1
             dc_prevt = step["dc_prev"]
     gradients["da0"] = da_prevt
-    _check_finite(gradients, "lstm_backward")
+    check_finite_gradients(gradients, "lstm_backward")
     return gradients

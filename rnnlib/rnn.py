@@ -8,7 +8,7 @@ Columns are examples: x<t> is (n_x, m), a<t> is (n_a, m), ŷ<t> is (n_y, m).
 
 import numpy as np
 
-from .activations import _softmax
+from .activations import softmax_unchecked
 from .validation import as_float_array, check_parameters, check_shape
 
 # Shape of every RNN parameter, in symbols; the order fixes which array's
@@ -32,12 +32,19 @@ def _check_rnn_inputs(x_name, x, x_shape, a_prev_name, a_prev, parameters):
     return x, a_prev
 
 
-def _rnn_cell_step(xt, a_prev, parameters):
-    """One RNN step without input checks (callers check once per sequence)."""
+def rnn_cell_step(xt, a_prev, parameters):
+    """One RNN step without input checks: the mathematics of ``rnn_cell_forward``.
+
+    Arguments and results are those of ``rnn_cell_forward``: xt (n_x, m),
+    a_prev (n_a, m), parameters Wax, Waa, Wya, ba, by; returns a_next (n_a, m),
+    yt_pred (n_y, m) and cache = (a_next, a_prev, xt, parameters). Nothing is
+    checked, so a wrong shape fails with numpy's own error: callers check once
+    per sequence (as ``rnn_forward`` does) and then call this at every step.
+    """
     Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
     ba, by = parameters["ba"], parameters["by"]
     a_next = np.tanh(Waa @ a_prev + Wax @ xt + ba)     # new hidden state (n_a, m)
-    yt_pred = _softmax(Wya @ a_next + by)              # class probabilities (n_y, m)
+    yt_pred = softmax_unchecked(Wya @ a_next + by)              # class probabilities (n_y, m)
     cache = (a_next, a_prev, xt, parameters)           # what the backward step needs
     return a_next, yt_pred, cache
 
@@ -63,7 +70,7 @@ def rnn_cell_forward(xt, a_prev, parameters):
     for missing keys, non-numeric arrays, NaN/inf or mismatched shapes.
     """
     xt, a_prev = _check_rnn_inputs("xt", xt, ("n_x", "m"), "a_prev", a_prev, parameters)
-    return _rnn_cell_step(xt, a_prev, parameters)
+    return rnn_cell_step(xt, a_prev, parameters)
 
 
 def rnn_forward(x, a0, parameters):
@@ -90,7 +97,7 @@ def rnn_forward(x, a0, parameters):
     step_caches = []
     a_next = a0                                        # the first step starts from a0
     for t in range(T_x):
-        a_next, yt_pred, cache = _rnn_cell_step(x[:, :, t], a_next, parameters)
+        a_next, yt_pred, cache = rnn_cell_step(x[:, :, t], a_next, parameters)
         a[:, :, t] = a_next
         y_pred[:, :, t] = yt_pred
         step_caches.append(cache)

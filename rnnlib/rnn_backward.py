@@ -15,7 +15,9 @@ Columns are examples: da_next is (n_a, m), a whole da is (n_a, m, T_x).
 
 import numpy as np
 
-from .validation import as_float_array, check_parameters, check_shape
+from .validation import (as_float_array, check_da_steps, check_finite_gradients,
+                         check_parameters, check_sequence_caches, check_shape,
+                         describe_value)
 
 # The parameters the backward step reads, in symbols.
 _BACKWARD_SHAPES = {"Wax": ("n_a", "n_x"), "Waa": ("n_a", "n_a")}
@@ -29,7 +31,7 @@ def _check_rnn_cache(cache, name="cache"):
                             "the cache of rnn_cell_forward: (a_next, a_prev, xt, "
                             "parameters)")
         raise TypeError(f"{name} must be the tuple (a_next, a_prev, xt, parameters) "
-                        f"returned by rnn_cell_forward; got {_describe(cache)}")
+                        f"returned by rnn_cell_forward; got {describe_value(cache)}")
     a_next, a_prev, xt, parameters = cache
     dims = check_parameters(parameters, _BACKWARD_SHAPES)
     fields = (("xt", xt, ("n_x", "m")), ("a_prev", a_prev, ("n_a", "m")),
@@ -40,23 +42,14 @@ def _check_rnn_cache(cache, name="cache"):
     return dims
 
 
-def _describe(value):
-    """A short description of a wrong value for error messages."""
-    if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of {len(value)} entries"
-    return f"a {type(value).__name__}"
+def rnn_cell_backward_step(da_next, cache):
+    """One backward step without input checks: the mathematics of ``rnn_cell_backward``.
 
-
-def _check_finite(gradients, function):
-    """Raise ValueError if any gradient overflowed to inf or NaN."""
-    for key, value in gradients.items():
-        if not np.isfinite(value).all():
-            raise ValueError(f"{function} produced non-finite values in {key}: "
-                             "the upstream gradient or the cached values are too large")
-
-
-def _rnn_cell_backward_step(da_next, cache):
-    """One backward step without input checks (callers check once per sequence)."""
+    Arguments and results are those of ``rnn_cell_backward``: da_next (n_a, m)
+    and the cache of ``rnn_cell_forward``; returns dxt (n_x, m), da_prev
+    (n_a, m), dWax (n_a, n_x), dWaa (n_a, n_a), dba (n_a, 1). Nothing is
+    checked: callers check once per sequence, as ``rnn_backward`` does.
+    """
     a_next, a_prev, xt, parameters = cache
     Wax, Waa = parameters["Wax"], parameters["Waa"]
     dtanh = (1 - a_next ** 2) * da_next                # backprop through tanh (n_a, m)
@@ -85,32 +78,9 @@ def rnn_cell_backward(da_next, cache):
     da_next = as_float_array("da_next", da_next, shape=("n_a", "m"))
     check_shape("da_next", da_next, ("n_a", "m"), dims)
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
-        gradients = _rnn_cell_backward_step(da_next, cache)
-    _check_finite(gradients, "rnn_cell_backward")
+        gradients = rnn_cell_backward_step(da_next, cache)
+    check_finite_gradients(gradients, "rnn_cell_backward")
     return gradients
-
-
-def _check_sequence_caches(caches, forward, cache_length):
-    """Check the (list_of_step_caches, x) pair; return the list of step caches."""
-    if (not isinstance(caches, (tuple, list)) or len(caches) != 2
-            or not isinstance(caches[0], (list, tuple)) or len(caches[0]) == 0):
-        raise TypeError(f"caches must be the pair (list_of_step_caches, x) returned by "
-                        f"{forward}; got {_describe(caches)}")
-    step_caches = caches[0]
-    for t, cache in enumerate(step_caches):
-        if not isinstance(cache, tuple) or len(cache) != cache_length:
-            raise TypeError(f"caches[0][{t}] must be a step cache of {forward} "
-                            f"({cache_length} entries); got {_describe(cache)}")
-    return step_caches
-
-
-def _check_da_steps(da, step_caches, forward):
-    """da may cover the first steps only, never more steps than were run."""
-    T_x, steps_run = da.shape[2], len(step_caches)
-    if T_x > steps_run:
-        raise ValueError(f"da has T_x = {T_x} time steps but {forward} ran only "
-                         f"{steps_run}; da must have shape (n_a, m, T_x) with "
-                         f"T_x <= {steps_run}")
 
 
 def rnn_backward(da, caches):
@@ -130,11 +100,11 @@ def rnn_backward(da, caches):
     hidden state feeds both the output and the next step, so both gradients
     add up. da0 is the da_prev that leaves the first step.
     """
-    step_caches = _check_sequence_caches(caches, "rnn_forward", 4)
+    step_caches = check_sequence_caches(caches, "rnn_forward", 4)
     dims = _check_rnn_cache(step_caches[0], "caches[0][0]")
     da = as_float_array("da", da, shape=("n_a", "m", "T_x"))
     check_shape("da", da, ("n_a", "m", "T_x"), dims)
-    _check_da_steps(da, step_caches, "rnn_forward")
+    check_da_steps(da, step_caches, "rnn_forward")
     n_a, m, T_x = da.shape
     n_x = dims["n_x"]
     parameters = step_caches[0][3]
@@ -145,12 +115,12 @@ def rnn_backward(da, caches):
     da_prevt = np.zeros((n_a, m))                      # nothing comes after step T_x
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
         for t in reversed(range(T_x)):
-            step = _rnn_cell_backward_step(da[:, :, t] + da_prevt, step_caches[t])
+            step = rnn_cell_backward_step(da[:, :, t] + da_prevt, step_caches[t])
             dx[:, :, t] = step["dxt"]                  # each x<t> is used once
             dWax += step["dWax"]                       # weights are shared by all
             dWaa += step["dWaa"]                       # steps: their gradients add
             dba += step["dba"]
             da_prevt = step["da_prev"]                 # carried to step t-1
     gradients = {"dx": dx, "da0": da_prevt, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-    _check_finite(gradients, "rnn_backward")
+    check_finite_gradients(gradients, "rnn_backward")
     return gradients

@@ -25,6 +25,12 @@ Helpers (all reusable by other modules):
     symbols``) is present (KeyError), numeric (TypeError) and of the right
     shape (ValueError). Returns the ``Dims`` learned from the weights, and
     converts nothing in place.
+``check_number(name, value, low=None, high=None, ...)``
+    Check a scalar setting (a learning rate, a temperature, a count): a
+    number, finite, within bounds; one message shape for every function.
+``check_sequence_caches``, ``check_da_steps``, ``check_finite_gradients``
+    The checks every backward pass through time makes: the caches of a
+    sequence, the number of steps of ``da``, and that no gradient overflowed.
 
 Example::
 
@@ -35,10 +41,13 @@ Example::
     # parameters['Wax'] (5, 3); got (4, 10)
 """
 
+import numbers
+
 import numpy as np
 
 __all__ = ["as_float_array", "Dims", "check_shape", "check_parameters",
-           "format_shape"]
+           "format_shape", "describe_value", "check_sequence_caches",
+           "check_da_steps", "check_finite_gradients", "check_number"]
 
 
 def format_shape(shape):
@@ -243,3 +252,96 @@ def check_parameters(parameters, required, dims=None):
         array = as_float_array(name, parameters[key], shape=shape)
         check_shape(name, array, shape, dims)
     return dims
+
+
+# Checks shared by the backward passes (``rnn_backward``, ``lstm_backward`` and
+# any later cell): the caches of a sequence, how many steps ``da`` covers, and
+# whether the gradients stayed finite.
+
+def describe_value(value):
+    """A short description of a wrong value for messages: ``"a list of 3 entries"``."""
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} entries"
+    return f"a {type(value).__name__}"
+
+
+def check_sequence_caches(caches, forward, cache_length):
+    """Check the pair (list_of_step_caches, x) that a forward pass returned.
+
+    Arguments:
+    caches -- what ``forward`` returned as its caches
+    forward -- the forward function's name, for messages (``"rnn_forward"``)
+    cache_length -- how many entries one step cache of that cell has
+
+    Returns the list of step caches (T_x of them). Raises TypeError naming
+    what was expected and what was given.
+    """
+    if (not isinstance(caches, (tuple, list)) or len(caches) != 2
+            or not isinstance(caches[0], (list, tuple)) or len(caches[0]) == 0):
+        raise TypeError(f"caches must be the pair (list_of_step_caches, x) returned by "
+                        f"{forward}; got {describe_value(caches)}")
+    step_caches = caches[0]
+    for t, cache in enumerate(step_caches):
+        if not isinstance(cache, tuple) or len(cache) != cache_length:
+            raise TypeError(f"caches[0][{t}] must be a step cache of {forward} "
+                            f"({cache_length} entries); got {describe_value(cache)}")
+    return step_caches
+
+
+def check_da_steps(da, step_caches, forward):
+    """Raise ValueError if ``da`` (n_a, m, T_x) has more steps than ``forward`` ran.
+
+    ``da`` may cover the first steps only (a shorter T_x), never more.
+    """
+    T_x, steps_run = da.shape[2], len(step_caches)
+    if T_x > steps_run:
+        raise ValueError(f"da has T_x = {T_x} time steps but {forward} ran only "
+                         f"{steps_run}; da must have shape (n_a, m, T_x) with "
+                         f"T_x <= {steps_run}")
+
+
+def check_finite_gradients(gradients, function):
+    """Raise ValueError naming the first gradient of ``function`` that holds inf or NaN.
+
+    ``gradients`` is a dict of arrays, e.g. {"dWax": (n_a, n_x) array, ...}.
+    """
+    for key, value in gradients.items():
+        if not np.isfinite(value).all():
+            raise ValueError(f"{function} produced non-finite values in {key}: "
+                             "the upstream gradient or the cached values are too large")
+
+
+def check_number(name, value, low=None, high=None, *, low_open=False, high_open=False,
+                 integer=False):
+    """Check a scalar setting and return it (as an int if ``integer``, else a float).
+
+    Arguments:
+    name -- the argument's name for messages, e.g. ``"learning_rate"``
+    value -- the value to check; bools are refused (``True`` is not a number here)
+    low, high -- bounds, or None for none
+    low_open, high_open -- if True the bound itself is excluded (``> low``)
+    integer -- require an int (a Python or numpy integer)
+
+    Raises TypeError for a non-number (or a non-int when ``integer``),
+    ValueError for NaN, inf or a value outside the bounds, with one message
+    shape everywhere: ``learning_rate must be a finite number > 0; got -1``.
+    """
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, kind):
+        what = "an int" if integer else "a number"
+        raise TypeError(f"{name} must be {what}; got {type(value).__name__}")
+    bounds = []
+    if low is not None:
+        bounds.append(f"{'>' if low_open else '>='} {low}")
+    if high is not None:
+        bounds.append(f"{'<' if high_open else '<='} {high}")
+    expected = ("an int" if integer else "a finite number") + (
+        " " + " and ".join(bounds) if bounds else "")
+    ok = bool(np.isfinite(value))
+    if ok and low is not None:
+        ok = value > low if low_open else value >= low
+    if ok and high is not None:
+        ok = value < high if high_open else value <= high
+    if not ok:
+        raise ValueError(f"{name} must be {expected}; got {value}")
+    return int(value) if integer else float(value)

@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 
 from rnnlib import charlm, gradcheck
-from rnnlib.classic import _loss_and_gradients as classic_loss
+from rnnlib.charlm.batching import make_batch
+from rnnlib.charlm.classic import loss_and_gradients as classic_loss
+from rnnlib.charlm.training import batch_loss_and_gradients
+from rnnlib.charlm.vocab import char_to_ix, make_example
 from rnnlib.initializers import initialize_lstm_parameters, initialize_rnn_parameters
-from rnnlib.vocab import char_to_ix, make_example
 
 NAMES = ["tyrannosaurus", "allosaurus", "rex", "troodon", "minmi", "iguanodon",
          "stegosaurus", "diplodocus", "velociraptor", "triceratops", "apatosaurus",
@@ -41,24 +43,24 @@ def test_evaluate_counts_every_character_and_the_end_token():
 @pytest.mark.parametrize("dropout", [False, True])
 def test_masked_batch_gradients_match_finite_differences(cell, dropout):
     parameters = parameters_for(cell, n_a=3)
-    x, Y, mask = charlm._batch(["ab", "rex", "z"])            # padding in two columns
+    x, Y, mask = make_batch(["ab", "rex", "z"])            # padding in two columns
     keep = None
     if dropout:                                               # a fixed dropout mask
         keep = (np.random.default_rng(2).random((3,) + Y.shape) >= 0.3) / 0.7
-    _, gradients = charlm._loss_and_gradients(parameters, cell, x, Y, mask, keep)
+    _, gradients = batch_loss_and_gradients(parameters, cell, x, Y, mask, keep)
     assert sorted(gradients) == sorted("d" + k for k in parameters)
     report = gradcheck.gradient_check(
-        lambda: charlm._loss_and_gradients(parameters, cell, x, Y, mask, keep)[0],
+        lambda: batch_loss_and_gradients(parameters, cell, x, Y, mask, keep)[0],
         parameters, gradients)
     assert report.passed, report.details()
 
 
 def test_padding_does_not_change_the_loss():
     parameters = parameters_for("lstm")
-    alone = charlm._loss_and_gradients(parameters, "lstm", *charlm._batch(["rex"]))[0]
-    x, Y, mask = charlm._batch(["rex", "tyrannosaurus"])
+    alone = batch_loss_and_gradients(parameters, "lstm", *make_batch(["rex"]))[0]
+    x, Y, mask = make_batch(["rex", "tyrannosaurus"])
     x, Y, mask = x[:, :1], Y[:1], mask[:1]                 # rex, padded to 14 steps
-    padded = charlm._loss_and_gradients(parameters, "lstm", x, Y, mask)[0]
+    padded = batch_loss_and_gradients(parameters, "lstm", x, Y, mask)[0]
     assert padded == pytest.approx(alone, rel=1e-12)
 
 
@@ -86,7 +88,7 @@ def test_train_shows_progress_only_when_asked(capsys):
 
 def test_train_rejects_bad_settings():
     with pytest.raises(ValueError, match="cell must be 'rnn' or 'lstm'"):
-        charlm.train(NAMES, "gru")
+        charlm.train(NAMES, "tanh")
     with pytest.raises(ValueError, match="optimizer"):
         charlm.train(NAMES, "rnn", optimizer="sgd")
     with pytest.raises(TypeError):
@@ -143,3 +145,42 @@ def test_sample_names_matches_next_char_probabilities_at_low_temperature():
         p = charlm.next_char_probabilities(parameters, prefix)
         assert np.argmax(p) == char_to_ix[ch]
         prefix += ch
+
+
+@pytest.mark.parametrize("setting, message", [
+    (dict(dropout=1.0), "dropout must be a finite number >= 0 and < 1; got 1.0"),
+    (dict(n_a=0), "n_a must be an int >= 1"),
+    (dict(learning_rate=-0.1), "learning_rate must be a finite number > 0"),
+    (dict(valid_fraction=1.0), "valid_fraction must be a finite number > 0 and < 1"),
+    (dict(lr_decay=0.0), "lr_decay must be a finite number > 0 and <= 1"),
+    (dict(patience=0), "patience must be an int >= 1"),
+    (dict(engine="gpu"), "engine must be one of"),
+])
+def test_train_config_is_checked_when_made(setting, message):
+    with pytest.raises(ValueError, match=message):
+        charlm.TrainConfig(**setting)
+    with pytest.raises(ValueError, match=message):           # also through train()
+        charlm.train(NAMES, "rnn", progress=False, **setting)
+
+
+def test_train_config_rejects_wrong_types():
+    with pytest.raises(TypeError, match="batch_size must be an int"):
+        charlm.TrainConfig(batch_size=8.0)
+    with pytest.raises(TypeError, match="max_norm must be a number"):
+        charlm.TrainConfig(max_norm="5")
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_the_engine_is_an_option_with_the_same_results(cell):
+    parameters = parameters_for(cell, n_a=4)
+    x, Y, mask = make_batch(["ab", "rex", "z"])
+    reference = batch_loss_and_gradients(parameters, cell, x, Y, mask)
+    fast = batch_loss_and_gradients(parameters, cell, x, Y, mask, engine="fast")
+    assert fast[0] == pytest.approx(reference[0], rel=1e-13)
+    for k in reference[1]:
+        np.testing.assert_allclose(fast[1][k], reference[1][k], rtol=1e-10, atol=1e-14)
+    settings = dict(FAST, max_epochs=1)
+    a = charlm.train(NAMES, cell, progress=False, **settings)
+    b = charlm.train(NAMES, cell, progress=False, engine="fast", **settings)
+    for k in a:
+        np.testing.assert_allclose(a[k], b[k], rtol=1e-8, atol=1e-12)

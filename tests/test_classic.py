@@ -1,12 +1,12 @@
-"""Tests for rnnlib.classic: clip, sample, optimize and the classic training loop."""
+"""Tests for rnnlib.charlm.classic: clip, sample, optimize and the classic training loop."""
 
 import numpy as np
 import pytest
 
 from rnnlib import gradcheck
-from rnnlib.classic import _loss_and_gradients, clip, model, optimize, sample
+from rnnlib.charlm.classic import clip, loss_and_gradients, model, optimize, sample
+from rnnlib.charlm.vocab import char_to_ix, ix_to_char, make_example
 from rnnlib.initializers import initialize_rnn_parameters
-from rnnlib.vocab import char_to_ix, ix_to_char, make_example
 
 NAMES = ["tyrannosaurus", "allosaurus", "rex", "troodon", "minmi", "iguanodon"]
 
@@ -101,7 +101,7 @@ def test_optimize_clips_and_takes_one_sgd_step():
     parameters = small_parameters(scale=3.0)             # big weights: big gradients
     before = {k: v.copy() for k, v in parameters.items()}
     X, Y = make_example("tyrannosaurus")
-    _, raw, _ = _loss_and_gradients(X, Y, np.zeros((6, 1)), before)
+    _, raw, _ = loss_and_gradients(X, Y, np.zeros((6, 1)), before)
     _, gradients, _ = optimize(X, Y, np.zeros((6, 1)), parameters, learning_rate=0.1)
     assert max(np.abs(g).max() for g in raw.values()) > 5
     for name in before:

@@ -1,11 +1,11 @@
-"""Tests for rnnlib.ngram: smoothed count models and their held-out NLL."""
+"""Tests for rnnlib.charlm.ngram: smoothed count models and their held-out NLL."""
 
 import math
 
 import numpy as np
 import pytest
 
-from rnnlib.ngram import NGramModel, choose_alpha
+from rnnlib.charlm.ngram import NGramModel, choose_alpha
 
 NAMES = ["ab", "abc", "ba", "cab"]
 

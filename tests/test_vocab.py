@@ -1,10 +1,10 @@
-"""Tests for rnnlib.vocab: the 27-symbol vocabulary and the name loaders."""
+"""Tests for rnnlib.charlm.vocab: the 27-symbol vocabulary and the name loaders."""
 
 import numpy as np
 import pytest
 
-from rnnlib import vocab
-from rnnlib.vocab import (VOCAB_SIZE, char_to_ix, decode, encode, ix_to_char,
+from rnnlib.charlm import vocab
+from rnnlib.charlm.vocab import (VOCAB_SIZE, char_to_ix, decode, encode, ix_to_char,
                           load_dinosaurs, load_names, make_example, split_names)
 
 

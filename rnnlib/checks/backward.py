@@ -211,7 +211,7 @@ def _dict_of(got):
     return got[0] if got and isinstance(got[0], dict) else None
 
 
-def _key_mistake(explanation, wrong_fn, keys):
+def key_mistake(explanation, wrong_fn, keys):
     """A Probe: the reader's ``keys`` equal ``wrong_fn``'s (and not the right ones).
 
     Unlike a ``Mistake`` it looks only at some arrays of the returned dict, so
@@ -244,7 +244,7 @@ def _altered(reference, key, change):
     return wrong
 
 
-def _bias_probe(bias_keys, reference):
+def bias_probe(bias_keys, reference):
     """Diagnose a bias gradient summed over the wrong axis, or without keepdims.
 
     ``reference`` (the right function) makes the probe's catalogue examples.
@@ -292,7 +292,7 @@ def _bias_probe(bias_keys, reference):
     return Probe(probe, examples)
 
 
-def _transposed_probe(keys, reference):
+def transposed_probe(keys, reference):
     """Diagnose a weight gradient with the shape of its transpose."""
     def probe(got, expected, case):
         mine = _dict_of(got)
@@ -312,7 +312,7 @@ def _transposed_probe(keys, reference):
                           "the transpose of the expected")])
 
 
-def _short_da_probe(got, expected, case):
+def short_da_probe(got, expected, case):
     """dx as long as the forward pass although da is shorter: T_x not from da."""
     mine = _dict_of(got)
     if mine is None or "dx" not in mine:
@@ -327,7 +327,7 @@ def _short_da_probe(got, expected, case):
     return None
 
 
-def _padded_da(reference):
+def padded_da(reference):
     """The catalogue's example of the short-da mistake: T_x taken from caches."""
     def wrong(da, caches):
         steps = len(caches[0])
@@ -338,7 +338,7 @@ def _padded_da(reference):
     return wrong
 
 
-def _one_step_probe(cell_name, example):
+def one_step_probe(cell_name, example):
     """At T_x = 1 nothing is carried: a failure there is a mistake inside one step.
 
     ``example`` is a sequence backward with a mistake inside its step.
@@ -360,8 +360,8 @@ def _rnn_cell_mistakes():
         return lambda da_next, cache: _rnn_cell(da_next, cache, mistake)
     right = wrong(None)
     return [
-        _bias_probe(["dba"], right),
-        _transposed_probe(["dWax", "dWaa"], right),
+        bias_probe(["dba"], right),
+        transposed_probe(["dWax", "dWaa"], right),
         Mistake("you forgot the derivative of tanh: before multiplying by the "
                 "weights, da_next must go through tanh, i.e. be multiplied by "
                 "(1 - a_next**2).", wrong("no_tanh_derivative")),
@@ -369,13 +369,13 @@ def _rnn_cell_mistakes():
                 "the derivative of tanh there is 1 - a_next**2, not "
                 "1 - np.tanh(a_next)**2.",
                 wrong("tanh_twice")),
-        _key_mistake("da_prev uses Waa instead of its transpose: going backwards, the "
+        key_mistake("da_prev uses Waa instead of its transpose: going backwards, the "
                      "gradient flows through Waa.T (da_prev = Waa.T @ dtanh).",
                      wrong("Waa_not_transposed"), ["da_prev"]),
-        _key_mistake("dWaa is transposed: it should be dtanh @ a_prev.T (row i, "
+        key_mistake("dWaa is transposed: it should be dtanh @ a_prev.T (row i, "
                      "column j: from unit j of a_prev to unit i of a_next), not "
                      "a_prev @ dtanh.T.", wrong("dWaa_transposed"), ["dWaa"]),
-        _key_mistake("dWaa uses a_next; Waa multiplies a_prev in the forward pass, so "
+        key_mistake("dWaa uses a_next; Waa multiplies a_prev in the forward pass, so "
                      "dWaa = dtanh @ a_prev.T.", wrong("dWaa_from_a_next"), ["dWaa"]),
     ]
 
@@ -392,8 +392,8 @@ def _sequence_mistakes(cell, cell_name, lstm):
         return _sequence(bad_cell, da, caches, lstm)
     weights = "dWf, dWi, dWc, dWo and the biases" if lstm else "dWax, dWaa and dba"
     right = wrong()
-    mistakes = [_bias_probe(["dbf", "dbi", "dbc", "dbo"] if lstm else ["dba"], right),
-                _transposed_probe(["dWf", "dWi", "dWc", "dWo"] if lstm
+    mistakes = [bias_probe(["dbf", "dbi", "dbc", "dbo"] if lstm else ["dba"], right),
+                transposed_probe(["dWf", "dWi", "dWc", "dWo"] if lstm
                                   else ["dWax", "dWaa"], right)]
     if lstm:
         mistakes.append(Mistake(
@@ -417,13 +417,13 @@ def _sequence_mistakes(cell, cell_name, lstm):
                 "and goes back to the first (for t in reversed(range(T_x))), because "
                 "each step needs the da_prev of the step after it.",
                 wrong(forward_in_time=True)),
-        _key_mistake(f"{weights} are overwritten at each step instead of summed: the "
+        key_mistake(f"{weights} are overwritten at each step instead of summed: the "
                      "same weights are used at every time step, so their gradient is "
                      "the sum over all steps (use +=).",
                      wrong(accumulate=False),
                      ["dWf", "dbf"] if lstm else ["dWax", "dWaa", "dba"]),
-        Probe(_short_da_probe, [(_padded_da(right), "take T_x from da.shape")]),
-        _one_step_probe(cell_name, wrong_step),
+        Probe(short_da_probe, [(padded_da(right), "take T_x from da.shape")]),
+        one_step_probe(cell_name, wrong_step),
     ]
     return mistakes
 
@@ -435,8 +435,8 @@ def _lstm_cell_mistakes():
         return fn
     right = wrong(None)
     mistakes = [
-        _bias_probe(["dbf", "dbi", "dbc", "dbo"], right),
-        _transposed_probe(["dWf", "dWi", "dWc", "dWo"], right),
+        bias_probe(["dbf", "dbi", "dbc", "dbo"], right),
+        transposed_probe(["dWf", "dWi", "dWc", "dWo"], right),
         Mistake("dc ignores dc_next: the memory cell's gradient has two sources, the "
                 "next step's dc_next and the path through a_next = Γo * tanh(c_next): "
                 "dc = dc_next + da_next * Γo * (1 - tanh(c_next)**2).",
@@ -450,48 +450,48 @@ def _lstm_cell_mistakes():
         Mistake("da_prev and dxt are swapped halves: in concat = [a_prev; xt] the "
                 "hidden state is on top, so da_prev uses W[:, :n_a] and dxt uses "
                 "W[:, n_a:].", wrong("halves_swapped")),
-        _key_mistake("da_prev uses the x half of the weights: in concat = [a_prev; xt] "
+        key_mistake("da_prev uses the x half of the weights: in concat = [a_prev; xt] "
                      "the hidden state is on top, so da_prev = sum of W[:, :n_a].T @ "
                      "dgate (n_a rows), not W[:, n_a:].",
                      wrong("da_prev_from_x_half"), ["da_prev"]),
-        _key_mistake("dxt uses the a half of the weights: in concat = [a_prev; xt] "
+        key_mistake("dxt uses the a half of the weights: in concat = [a_prev; xt] "
                      "the input is at the bottom, so dxt = sum of W[:, n_a:].T @ "
                      "dgate, not W[:, :n_a].", wrong("dxt_from_a_half"), ["dxt"]),
-        _key_mistake("the weight gradients use concat = [xt; a_prev]; the forward pass "
+        key_mistake("the weight gradients use concat = [xt; a_prev]; the forward pass "
                      "stacks [a_prev; xt] (hidden state on top), and dW = dgate @ "
                      "concat.T must use the same order.", wrong("concat_x_on_top"),
                      ["dWf", "dWi", "dWc", "dWo"]),
-        _key_mistake("the output gate's gradient is wrong: you left out the sigmoid's "
+        key_mistake("the output gate's gradient is wrong: you left out the sigmoid's "
                      "derivative. dΓo = da_next * tanh(c_next) * Γo * (1 - Γo).",
                      wrong("o_without_sigmoid_derivative"), ["dWo", "dbo"]),
-        _key_mistake("the output gate's gradient is wrong: a_next = Γo * "
+        key_mistake("the output gate's gradient is wrong: a_next = Γo * "
                      "tanh(c_next), so it is da_next * tanh(c_next) * Γo * (1 - Γo), "
                      "with tanh(c_next), not c_next.", wrong("o_with_c_not_tanh_c"),
                      ["dWo", "dbo"]),
-        _key_mistake("the output gate's gradient uses dc; Γo only acts on a_next, "
+        key_mistake("the output gate's gradient uses dc; Γo only acts on a_next, "
                      "so it is da_next * tanh(c_next) * Γo * (1 - Γo).",
                      wrong("o_with_dc"), ["dWo", "dbo"]),
-        _key_mistake("the candidate's gradient is missing the tanh derivative: "
+        key_mistake("the candidate's gradient is missing the tanh derivative: "
                      "dc̃ = dc * Γi * (1 - c̃**2).", wrong("c_without_tanh_derivative"),
                      ["dWc", "dbc"]),
-        _key_mistake("the update gate's gradient is missing the sigmoid derivative: "
+        key_mistake("the update gate's gradient is missing the sigmoid derivative: "
                      "dΓi = dc * c̃ * Γi * (1 - Γi).",
                      wrong("i_without_sigmoid_derivative"), ["dWi", "dbi"]),
-        _key_mistake("the forget gate's gradient is missing the sigmoid derivative: "
+        key_mistake("the forget gate's gradient is missing the sigmoid derivative: "
                      "dΓf = dc * c_prev * Γf * (1 - Γf).",
                      wrong("f_without_sigmoid_derivative"), ["dWf", "dbf"]),
-        _key_mistake("the forget gate's gradient uses c_next; Γf multiplies c_prev, so "
+        key_mistake("the forget gate's gradient uses c_next; Γf multiplies c_prev, so "
                      "dΓf = dc * c_prev * Γf * (1 - Γf).", wrong("f_with_c_next"),
                      ["dWf", "dbf"]),
-        _key_mistake("dc_prev is missing the forget gate: c_next = Γf * c_prev + "
+        key_mistake("dc_prev is missing the forget gate: c_next = Γf * c_prev + "
                      "..., so dc_prev = dc * Γf.", wrong("dc_prev_without_forget_gate"),
                      ["dc_prev"]),
-        _key_mistake("dc_prev only passes dc_next back: it must carry all of dc, "
+        key_mistake("dc_prev only passes dc_next back: it must carry all of dc, "
                      "including the part that came through a_next: dc_prev = dc * Γf.",
                      wrong("dc_prev_from_dc_next_only"), ["dc_prev"]),
     ]
     for gate in GATES:
-        mistakes.append(_key_mistake(
+        mistakes.append(key_mistake(
             f"da_prev is missing the contribution of the {GATE_NAMES[gate]}: a_prev "
             "feeds all four gates, so da_prev is the sum of four terms "
             "W[:, :n_a].T @ dgate.", wrong("da_prev_without_" + gate), ["da_prev"]))

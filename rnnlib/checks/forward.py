@@ -17,7 +17,7 @@ from functools import partial
 
 import numpy as np
 
-from ..activations import _sigmoid
+from ..activations import sigmoid_unchecked
 from ._core import (Case, Mistake, Probe, compare, random_lstm_parameters,
                     random_rnn_parameters, run_checks)
 
@@ -77,7 +77,7 @@ def _sequence_cases(lstm):
 # that implementation with one switch turned.
 
 
-def _softmax(z, axis=0):
+def softmax_on_axis(z, axis=0):
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 
@@ -86,7 +86,7 @@ def _rnn_cell(xt, a_prev, p, y_from_prev=False, softmax_axis=0, bias=True,
               activation=np.tanh, order=(0, 1, 2), cache_order=(0, 1, 2, 3)):
     a_next = activation(p["Waa"] @ a_prev + p["Wax"] @ xt + (p["ba"] if bias else 0))
     source = a_prev if y_from_prev else a_next
-    yt_pred = _softmax(p["Wya"] @ source + p["by"], axis=softmax_axis)
+    yt_pred = softmax_on_axis(p["Wya"] @ source + p["by"], axis=softmax_axis)
     full_cache = (a_next, a_prev, xt, p)
     cache = tuple(full_cache[i] for i in cache_order)
     out = (a_next, yt_pred, cache)
@@ -115,14 +115,14 @@ def _lstm_cell(xt, a_prev, c_prev, p, x_on_top=False, y_from_prev=False,
                softmax_axis=0, tanh_on_c=True, candidate=np.tanh,
                order=(0, 1, 2, 3), cache_order=tuple(range(10))):
     concat = np.concatenate((xt, a_prev) if x_on_top else (a_prev, xt), axis=0)
-    ft = _sigmoid(p["Wf"] @ concat + p["bf"])
-    it = _sigmoid(p["Wi"] @ concat + p["bi"])
+    ft = sigmoid_unchecked(p["Wf"] @ concat + p["bf"])
+    it = sigmoid_unchecked(p["Wi"] @ concat + p["bi"])
     cct = candidate(p["Wc"] @ concat + p["bc"])
     c_next = ft * c_prev + it * cct
-    ot = _sigmoid(p["Wo"] @ concat + p["bo"])
+    ot = sigmoid_unchecked(p["Wo"] @ concat + p["bo"])
     a_next = ot * (np.tanh(c_next) if tanh_on_c else c_next)
     source = a_prev if y_from_prev else a_next
-    yt_pred = _softmax(p["Wy"] @ source + p["by"], axis=softmax_axis)
+    yt_pred = softmax_on_axis(p["Wy"] @ source + p["by"], axis=softmax_axis)
     full_cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, p)
     cache = tuple(full_cache[i] for i in cache_order)
     out = (a_next, c_next, yt_pred, cache)
@@ -150,7 +150,7 @@ def _lstm_sequence(x, a0, p, cell=_lstm_cell, start="a0", c_start="zeros",
     return tuple(out[i] for i in order)
 
 
-def _only_wrong(field_name, others, layout, example):
+def only_wrong(field_name, others, layout, example):
     """A probe: every output but ``field_name`` is right, so its layout is wrong.
 
     ``example`` is a function that makes this mistake (for the catalogue test).
@@ -185,7 +185,7 @@ ONE_CACHE = ("caches holds only the last step's cache: keep every step's cache i
 NO_X = "caches should be the pair (list_of_caches, x); the input x is missing."
 
 
-def _return_order(names):
+def return_order(names):
     return (f"the outputs come back in the wrong order: return ({', '.join(names)}) "
             "in exactly this order.")
 
@@ -202,7 +202,7 @@ def check_rnn_cell_forward(fn):
     from ..rnn import rnn_cell_forward
     outputs = ("a_next", "yt_pred", "cache")
     mistakes = [
-        Mistake(_return_order(outputs), partial(_rnn_cell, order=(1, 0, 2))),
+        Mistake(return_order(outputs), partial(_rnn_cell, order=(1, 0, 2))),
         Mistake("a_next is wrong because the bias ba is missing: "
                 "a<t> = tanh(Waa a<t-1> + Wax x<t> + ba).",
                 partial(_rnn_cell, bias=False), ["a_next"]),
@@ -210,7 +210,7 @@ def check_rnn_cell_forward(fn):
                 partial(_rnn_cell, activation=lambda z: z), ["a_next"]),
         Mistake(Y_FROM_PREV, partial(_rnn_cell, y_from_prev=True), ["yt_pred"]),
         Mistake(SOFTMAX_AXIS, partial(_rnn_cell, softmax_axis=1), ["yt_pred"]),
-        _only_wrong("cache", outputs[:-1], RNN_CACHE,
+        only_wrong("cache", outputs[:-1], RNN_CACHE,
                     partial(_rnn_cell, cache_order=(1, 0, 2, 3))),
     ]
     run_checks("rnn_cell_forward", fn, rnn_cell_forward, _cell_cases(lstm=False),
@@ -225,7 +225,7 @@ def check_rnn_forward(fn):
     from ..rnn import rnn_forward
     outputs = ("a", "y_pred", "caches")
     mistakes = [
-        Mistake(_return_order(outputs), partial(_rnn_sequence, order=(1, 0, 2))),
+        Mistake(return_order(outputs), partial(_rnn_sequence, order=(1, 0, 2))),
         Mistake(START_ZEROS, partial(_rnn_sequence, start="zeros"), ["a"]),
         Mistake(NO_CARRY, partial(_rnn_sequence, carry=False), ["a"]),
         Mistake(STORE_PREV, partial(_rnn_sequence, store_prev=True), ["a"]),
@@ -238,7 +238,7 @@ def check_rnn_forward(fn):
         Mistake(ONE_CACHE, partial(_rnn_sequence, keep="last"), ["caches"]),
         Mistake(ONE_CACHE, partial(_rnn_sequence, keep="last_in_list"), ["caches"]),
         Mistake(NO_X, partial(_rnn_sequence, with_x=False), ["caches"]),
-        _only_wrong("caches", outputs[:-1],
+        only_wrong("caches", outputs[:-1],
                     f"(list_of_caches, x) with one cache {RNN_CACHE} per time step",
                     partial(_rnn_sequence,
                             cell=partial(_rnn_cell, cache_order=(0, 2, 1, 3)))),
@@ -260,17 +260,17 @@ def check_lstm_cell_forward(fn):
     from ..lstm import lstm_cell_forward
     outputs = ("a_next", "c_next", "yt_pred", "cache")
     mistakes = [
-        Mistake(_return_order(outputs), partial(_lstm_cell, order=(0, 2, 1, 3))),
-        Mistake(_return_order(outputs), partial(_lstm_cell, order=(1, 0, 2, 3))),
+        Mistake(return_order(outputs), partial(_lstm_cell, order=(0, 2, 1, 3))),
+        Mistake(return_order(outputs), partial(_lstm_cell, order=(1, 0, 2, 3))),
         Mistake(STACK_ORDER, partial(_lstm_cell, x_on_top=True), ["c_next"]),
         Mistake("c_next is right but a_next is not: did you forget the tanh? "
                 "a<t> = Γo * tanh(c<t>).",
                 partial(_lstm_cell, tanh_on_c=False), ["a_next"]),
         Mistake("the candidate c̃ should use tanh (values in -1..1), not the sigmoid.",
-                partial(_lstm_cell, candidate=_sigmoid), ["c_next"]),
+                partial(_lstm_cell, candidate=sigmoid_unchecked), ["c_next"]),
         Mistake(Y_FROM_PREV, partial(_lstm_cell, y_from_prev=True), ["yt_pred"]),
         Mistake(SOFTMAX_AXIS, partial(_lstm_cell, softmax_axis=1), ["yt_pred"]),
-        _only_wrong("cache", outputs[:-1], LSTM_CACHE,
+        only_wrong("cache", outputs[:-1], LSTM_CACHE,
                     partial(_lstm_cell, cache_order=(1, 0, 2, 3, 4, 5, 6, 7, 8, 9))),
     ]
     run_checks("lstm_cell_forward", fn, lstm_cell_forward, _cell_cases(lstm=True),
@@ -285,8 +285,8 @@ def check_lstm_forward(fn):
     from ..lstm import lstm_forward
     outputs = ("a", "y", "c", "caches")
     mistakes = [
-        Mistake(_return_order(outputs), partial(_lstm_sequence, order=(0, 2, 1, 3))),
-        Mistake(_return_order(outputs), partial(_lstm_sequence, order=(1, 0, 2, 3))),
+        Mistake(return_order(outputs), partial(_lstm_sequence, order=(0, 2, 1, 3))),
+        Mistake(return_order(outputs), partial(_lstm_sequence, order=(1, 0, 2, 3))),
         Mistake("c<1> depends on a0: the memory cell must start empty, c<0> = 0 "
                 "(zeros of shape (n_a, m)), not at a0.",
                 partial(_lstm_sequence, c_start="a0"), ["c"]),
@@ -305,7 +305,7 @@ def check_lstm_forward(fn):
         Mistake(ONE_CACHE, partial(_lstm_sequence, keep="last"), ["caches"]),
         Mistake(ONE_CACHE, partial(_lstm_sequence, keep="last_in_list"), ["caches"]),
         Mistake(NO_X, partial(_lstm_sequence, with_x=False), ["caches"]),
-        _only_wrong("caches", outputs[:-1],
+        only_wrong("caches", outputs[:-1],
                     f"(list_of_caches, x) with one cache {LSTM_CACHE} per time step",
                     partial(_lstm_sequence, cell=partial(
                         _lstm_cell, cache_order=(0, 1, 2, 3, 5, 4, 6, 7, 8, 9)))),

@@ -19,12 +19,12 @@ from functools import partial
 
 import numpy as np
 
-from ..activations import _sigmoid
+from ..activations import sigmoid_unchecked
 from ._core import Case, Mistake, Probe, run_checks
-from .backward import (_bias_probe, _key_mistake, _one_step_probe, _padded_da,
-                       _short_da_probe, _transposed_probe)
+from .backward import (bias_probe, key_mistake, one_step_probe, padded_da,
+                       short_da_probe, transposed_probe)
 from .forward import (NO_CARRY, NO_X, ONE_CACHE, SOFTMAX_AXIS, START_ZEROS,
-                      STORE_PREV, Y_FROM_PREV, _only_wrong, _return_order, _softmax)
+                      STORE_PREV, Y_FROM_PREV, only_wrong, return_order, softmax_on_axis)
 
 __all__ = ["check_gru_cell_forward", "check_gru_forward",
            "check_gru_cell_backward", "check_gru_backward",
@@ -135,12 +135,12 @@ def _gru_cell(xt, a_prev, p, mistake=None, order=(0, 1, 2),
         return np.concatenate((top, bottom), axis=0)
 
     concat = stack(a_prev, xt)
-    ut = _sigmoid(p["Wu"] @ concat + p["bu"])
+    ut = sigmoid_unchecked(p["Wu"] @ concat + p["bu"])
     if mistake == "reset_with_update_weights":
-        rt = _sigmoid(p["Wu"] @ concat + p["bu"])
+        rt = sigmoid_unchecked(p["Wu"] @ concat + p["bu"])
     else:
-        rt = _sigmoid(p["Wr"] @ concat + p["br"])
-    squash = _sigmoid if mistake == "candidate_sigmoid" else np.tanh
+        rt = sigmoid_unchecked(p["Wr"] @ concat + p["br"])
+    squash = sigmoid_unchecked if mistake == "candidate_sigmoid" else np.tanh
     if mistake == "reset_after_product":          # PyTorch's nn.GRU
         Wca, Wcx = p["Wc"][:, :n_a], p["Wc"][:, n_a:]
         cct = squash(Wcx @ xt + rt * (Wca @ a_prev) + p["bc"])
@@ -159,7 +159,7 @@ def _gru_cell(xt, a_prev, p, mistake=None, order=(0, 1, 2),
     else:
         a_next = ut * cct + (1 - ut) * a_prev
     source = a_prev if mistake == "y_from_prev" else a_next
-    yt_pred = _softmax(p["Wy"] @ source + p["by"],
+    yt_pred = softmax_on_axis(p["Wy"] @ source + p["by"],
                        axis=1 if mistake == "softmax_axis" else 0)
     full_cache = (a_next, a_prev, ut, rt, cct, xt, p)
     out = (a_next, yt_pred, tuple(full_cache[i] for i in cache_order))
@@ -376,10 +376,10 @@ def check_gru_cell_forward(fn):
     """
     from ..gru import gru_cell_forward
     outputs = ("a_next", "yt_pred", "cache")
-    mistakes = [Mistake(_return_order(outputs), partial(_gru_cell, order=(1, 0, 2)))]
+    mistakes = [Mistake(return_order(outputs), partial(_gru_cell, order=(1, 0, 2)))]
     mistakes += [Mistake(text, partial(_gru_cell, mistake=name), fields)
                  for name, (text, fields) in FORWARD_CELL_MISTAKES.items()]
-    mistakes.append(_only_wrong("cache", outputs[:-1], GRU_CACHE,
+    mistakes.append(only_wrong("cache", outputs[:-1], GRU_CACHE,
                                 partial(_gru_cell, cache_order=(1, 0, 2, 3, 4, 5, 6))))
     run_checks("gru_cell_forward", fn, gru_cell_forward, _forward_cell_cases(),
                outputs, ("xt", "a_prev", "parameters"), mistakes)
@@ -393,7 +393,7 @@ def check_gru_forward(fn):
     from ..gru import gru_forward
     outputs = ("a", "y", "caches")
     mistakes = [
-        Mistake(_return_order(outputs), partial(_gru_sequence, order=(1, 0, 2))),
+        Mistake(return_order(outputs), partial(_gru_sequence, order=(1, 0, 2))),
         Mistake(START_ZEROS, partial(_gru_sequence, mistake="start_zeros"), ["a"]),
         Mistake(NO_CARRY, partial(_gru_sequence, mistake="no_carry"), ["a"]),
         Mistake(STORE_PREV, partial(_gru_sequence, mistake="store_prev"), ["a"]),
@@ -407,7 +407,7 @@ def check_gru_forward(fn):
         Mistake(ONE_CACHE, partial(_gru_sequence, mistake="last"), ["caches"]),
         Mistake(ONE_CACHE, partial(_gru_sequence, mistake="last_in_list"), ["caches"]),
         Mistake(NO_X, partial(_gru_sequence, mistake="no_x"), ["caches"]),
-        _only_wrong("caches", outputs[:-1],
+        only_wrong("caches", outputs[:-1],
                     f"(list_of_caches, x) with one cache {GRU_CACHE} per time step",
                     partial(_gru_sequence,
                             cell=partial(_gru_cell, cache_order=(0, 1, 3, 2, 4, 5, 6)))),
@@ -420,9 +420,9 @@ def _cell_backward_mistakes():
     def wrong(mistake):
         return lambda da_next, cache: _gru_cell_backward(da_next, cache, mistake)
     right = wrong(None)
-    mistakes = [_bias_probe(["dbu", "dbr", "dbc"], right),
-                _transposed_probe(["dWu", "dWr", "dWc"], right)]
-    mistakes += [_key_mistake(text, wrong(name), keys)
+    mistakes = [bias_probe(["dbu", "dbr", "dbc"], right),
+                transposed_probe(["dWu", "dWr", "dWc"], right)]
+    mistakes += [key_mistake(text, wrong(name), keys)
                  for name, (text, keys) in BACKWARD_CELL_MISTAKES.items()]
     return mistakes
 
@@ -457,12 +457,12 @@ def check_gru_backward(fn):
     def wrong_step(da, caches):        # a mistake inside each step, for the catalogue
         return _gru_sequence_backward(da, caches, cell_mistake="da_prev_without_direct")
     right = wrong(None)
-    mistakes = [_bias_probe(["dbu", "dbr", "dbc"], right),
-                _transposed_probe(["dWu", "dWr", "dWc"], right)]
+    mistakes = [bias_probe(["dbu", "dbr", "dbc"], right),
+                transposed_probe(["dWu", "dWr", "dWc"], right)]
     for name, (text, keys) in SEQUENCE_BACKWARD_MISTAKES.items():
         mistakes.append(Mistake(text, wrong(name)) if keys is None
-                        else _key_mistake(text, wrong(name), keys))
-    mistakes += [Probe(_short_da_probe, [(_padded_da(right), "take T_x from da.shape")]),
-                 _one_step_probe("gru_cell_backward", wrong_step)]
+                        else key_mistake(text, wrong(name), keys))
+    mistakes += [Probe(short_da_probe, [(padded_da(right), "take T_x from da.shape")]),
+                 one_step_probe("gru_cell_backward", wrong_step)]
     run_checks("gru_backward", fn, gru_backward, _backward_sequence_cases(),
                ("gradients",), ("da", "caches"), mistakes)

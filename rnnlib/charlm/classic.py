@@ -1,9 +1,9 @@
 """The classic dinosaur-name model: clip, sample, optimize and the loop.
 
-This is the character-level RNN of the classic course, on the RNN of SPEC
-section 1 (parameters ``Wax, Waa, Wya, ba, by``; gradients ``dWax, dWaa,
+This is the character-level RNN of the classic course, on the RNN of
+chapter 1 (parameters ``Wax, Waa, Wya, ba, by``; gradients ``dWax, dWaa,
 dWya, dba, dby``). One name is one training example (see
-``rnnlib.vocab.make_example``):
+``rnnlib.charlm.vocab.make_example``):
 
     X = [None] + indices(name)     (None: x<1> is the zero vector)
     Y = indices(name) + [0]        (0: the end-of-name token '\\n')
@@ -13,24 +13,23 @@ dWya, dba, dby``). One name is one training example (see
 one name per step, carrying the hidden state from name to name, and prints a
 smoothed loss and a few sampled names now and then.
 
-The forward and backward passes over a name are those of ``rnnlib.fast``,
-which return what the seed API's ``rnn_forward``/``rnn_backward`` return (to
-~1e-15) in about half the time for one name.
+The forward and backward passes over a name are the reference functions of
+chapters 1 and 3, ``rnn_forward`` and ``rnn_backward``.
 """
 
 import numbers
 
 import numpy as np
 
-from .fast import rnn_backward, rnn_forward
-from .initializers import initialize_rnn_parameters
-from .rnn import RNN_PARAMETER_SHAPES, rnn_cell_forward
-from .validation import check_parameters
+from ..initializers import initialize_rnn_parameters
+from ..rnn import RNN_PARAMETER_SHAPES, rnn_cell_forward, rnn_forward
+from ..rnn_backward import rnn_backward
+from ..validation import check_parameters
 from .vocab import char_to_ix as _default_char_to_ix
 from .vocab import ix_to_char as _default_ix_to_char
 from .vocab import make_example
 
-__all__ = ["clip", "sample", "optimize", "model"]
+__all__ = ["clip", "sample", "optimize", "model", "loss_and_gradients"]
 
 
 def clip(gradients, maxValue):
@@ -144,8 +143,13 @@ def _one_hot(indices, size):
     return x
 
 
-def _loss_and_gradients(X, Y, a_prev, parameters):
-    """Loss of one name, its unclipped gradients, and the hidden states."""
+def loss_and_gradients(X, Y, a_prev, parameters):
+    """Loss of one name, its unclipped gradients, and the hidden states.
+
+    X, Y, a_prev and parameters are those of ``optimize`` (unchecked here).
+    Returns loss (a float), gradients dWax, dWaa, dWya, dba, dby (the shapes
+    of the parameters) and a, the hidden states (n_a, 1, T_x).
+    """
     x = _one_hot(X, parameters["Wax"].shape[1])   # inputs (n_x, 1, T_x)
     a, y_hat, caches = rnn_forward(x, a_prev, parameters)
     T_x = len(Y)                                  # a (n_a, 1, T_x)
@@ -181,7 +185,7 @@ def optimize(X, Y, a_prev, parameters, learning_rate=0.01):
     a_last -- the last hidden state a<T_x>, shape (n_a, 1)
     """
     _check_example(X, Y, parameters)   # rnn_forward checks the rest
-    loss, gradients, a = _loss_and_gradients(X, Y, a_prev, parameters)
+    loss, gradients, a = loss_and_gradients(X, Y, a_prev, parameters)
     gradients = clip(gradients, 5)     # tame exploding gradients
     for name in ("Wax", "Waa", "Wya", "ba", "by"):
         step = learning_rate * gradients["d" + name]
@@ -197,7 +201,7 @@ def model(names, ix_to_char=_default_ix_to_char,
 
     Arguments:
     names -- list of lower-cased names, e.g. ``load_dinosaurs()``
-    ix_to_char, char_to_ix -- the vocabulary maps (default: rnnlib.vocab's)
+    ix_to_char, char_to_ix -- the vocabulary maps (default: rnnlib.charlm.vocab's)
     num_iterations -- number of SGD steps (one name each)
     n_a -- number of hidden units
     dino_names -- how many names to sample at each report

@@ -1,0 +1,51 @@
+"""Minibatches of names: one-hot inputs, targets and a mask for the padding.
+
+A batch of m names, T = (longest name) + 1 steps, columns are names:
+
+    x     (27, m, T)   one-hot inputs; x<1> = 0, x<t+1> = character t
+    Y     (m, T)       targets: the characters, then '\\n' (index 0)
+    mask  (m, T)       1 where a name has a target, 0 on padding
+"""
+
+import numpy as np
+
+from .vocab import VOCAB_SIZE, encode
+
+__all__ = ["make_batch", "shuffled_batches"]
+
+
+def make_batch(names):
+    """One-hot x (27, m, T), targets Y (m, T) and mask (m, T) for ``names``."""
+    encoded = [encode(name) for name in names]
+    if not encoded:
+        raise ValueError("names must not be empty")
+    m, T = len(encoded), max(len(e) for e in encoded) + 1
+    x = np.zeros((VOCAB_SIZE, m, T))
+    Y = np.zeros((m, T), dtype=np.intp)     # padding: index 0, masked out
+    mask = np.zeros((m, T))
+    for i, indices in enumerate(encoded):
+        L = len(indices)
+        x[indices, i, np.arange(1, L + 1)] = 1  # x<t+1> = char t; x<1> = 0
+        Y[i, :L] = indices                      # predict each character...
+        mask[i, :L + 1] = 1                     # ...and the end token
+    return x, Y, mask
+
+
+def shuffled_batches(names, batch_size, rng, sort_window=8):
+    """Shuffled minibatches (lists of names) of similar lengths (less padding).
+
+    The names are shuffled with ``rng`` (a ``np.random.Generator``), cut into
+    windows of ``sort_window`` batches, sorted by length inside each window
+    and cut into batches of ``batch_size``, which are then shuffled. Every
+    name is used once per epoch.
+    """
+    order = rng.permutation(len(names))
+    window = batch_size * sort_window
+    batches = []
+    for first in range(0, len(order), window):
+        chunk = sorted(order[first:first + window],
+                       key=lambda i: len(names[i]))
+        batches += [chunk[k:k + batch_size]
+                    for k in range(0, len(chunk), batch_size)]
+    return [[names[i] for i in batches[j]]
+            for j in rng.permutation(len(batches))]
