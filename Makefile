@@ -8,7 +8,7 @@ JB     := $(VENV)/bin/jupyter-book
 STAMP  := $(VENV)/.installed
 SITE   := _build/html
 
-.PHONY: book test unit notebook-tests site-tests notebooks lab bench clean
+.PHONY: book test unit notebook-tests site-tests notebooks exercises lab bench clean
 
 book: $(STAMP)  ## build the site (warnings are errors) from the committed notebooks
 	$(JB) build -W -n --keep-going .
@@ -24,8 +24,13 @@ test: $(STAMP)  ## unit tests + nbval (strict) on every chapter, then build and 
 notebooks: $(STAMP)  ## re-execute every chapter in a fresh kernel and store its outputs
 	$(PY) scripts/execute_notebooks.py
 
-lab: $(STAMP)  ## open the chapters in JupyterLab
-	$(VENV)/bin/jupyter lab book/
+exercises: $(STAMP)  ## write the student notebooks (solutions replaced by stubs) into exercises/
+	$(PY) scripts/make_student_notebooks.py exercises
+
+lab: $(STAMP)  ## open the chapters in JupyterLab (work the exercises in exercises/)
+	@echo "To work the exercises: run 'make exercises' and open the folder exercises/"
+	@echo "(one student notebook per chapter). The chapters themselves are in book/."
+	$(VENV)/bin/jupyter lab --notebook-dir=.
 
 bench: $(STAMP)  ## time the seed API against rnnlib.fast (prints a table of ratios)
 	$(PY) benchmarks/bench_engines.py
