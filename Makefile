@@ -32,7 +32,7 @@ lab: $(STAMP)  ## open the chapters in JupyterLab (work the exercises in exercis
 	@echo "(one student notebook per chapter). The chapters themselves are in book/."
 	$(VENV)/bin/jupyter lab --notebook-dir=.
 
-bench: $(STAMP)  ## time the seed API against rnnlib.fast (prints a table of ratios)
+bench: $(STAMP)  ## time the reference implementation against rnnlib.fast (table of ratios)
 	$(PY) benchmarks/bench_engines.py
 
 $(STAMP): requirements.txt pyproject.toml

@@ -31,7 +31,7 @@ def _check_sizes_and_rng(n_x, n_a, n_y, rng, scale):
 
 
 def initialize_rnn_parameters(n_x, n_a, n_y, rng, scale=0.01):
-    """Random small weights and zero biases for the RNN of SPEC section 1.
+    """Random small weights and zero biases for the RNN of chapter 1.
 
     Arguments:
     n_x -- size of one input vector x<t> (e.g. the vocabulary size)
@@ -54,7 +54,7 @@ def initialize_rnn_parameters(n_x, n_a, n_y, rng, scale=0.01):
 
 
 def initialize_lstm_parameters(n_x, n_a, n_y, rng, scale=0.01):
-    """Random small weights and zero biases for the LSTM of SPEC section 2.
+    """Random small weights and zero biases for the LSTM of chapter 2.
 
     Arguments:
     n_x, n_a, n_y, rng, scale -- as for ``initialize_rnn_parameters``

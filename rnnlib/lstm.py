@@ -1,4 +1,4 @@
-"""The LSTM: one cell step and the forward pass over a sequence (SPEC 2).
+"""The LSTM: one cell step and the forward pass (chapter 2, eqs. (2.1)-(2.7)).
 
 With concat = [a<t-1>; x<t>] (hidden state on top), shape (n_a + n_x, m):
 

@@ -1,4 +1,4 @@
-"""Backpropagation through time for the LSTM (SPEC section 3).
+"""Backpropagation through time for the LSTM (chapter 3, eqs. (3.9)-(3.13)).
 
 Going back through one step, with da_next and dc_next the gradients of the
 loss with respect to a<t> and c<t> (concat = [a<t-1>; x<t>]):

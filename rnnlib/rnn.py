@@ -1,4 +1,4 @@
-"""The basic RNN: one cell step and the forward pass over a sequence (SPEC 1).
+"""The basic RNN: one cell step and the forward pass (chapter 1, eqs. (1.1)-(1.2)).
 
     a<t> = tanh(Waa a<t-1> + Wax x<t> + ba)
     ŷ<t> = softmax(Wya a<t> + by)

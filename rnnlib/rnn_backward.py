@@ -1,4 +1,4 @@
-"""Backpropagation through time for the basic RNN (SPEC section 3).
+"""Backpropagation through time for the basic RNN (chapter 3, eqs. (3.4)-(3.7)).
 
 The forward step was a<t> = tanh(Waa a<t-1> + Wax x<t> + ba). Going back,
 with da_next the gradient of the loss with respect to a<t>:

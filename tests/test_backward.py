@@ -1,4 +1,4 @@
-"""Tests of backpropagation through time (SPEC section 3)."""
+"""Tests of backpropagation through time (chapter 3)."""
 
 import numpy as np
 import pytest

@@ -17,7 +17,7 @@ NAMES = ["tyrannosaurus", "allosaurus", "rex", "troodon", "minmi", "iguanodon",
          "brachiosaurus", "ankylosaurus", "spinosaurus", "baryonyx", "coelophysis",
          "oviraptor", "gallimimus", "herrerasaurus", "plateosaurus", "protoceratops",
          "carnotaurus", "microraptor", "maiasaura", "eoraptor", "giganotosaurus"]
-FAST = dict(n_a=8, batch_size=8, max_epochs=3)
+SMALL = dict(n_a=8, batch_size=8, max_epochs=3)
 
 
 def parameters_for(cell, seed=0, n_a=5, scale=0.5):
@@ -67,22 +67,22 @@ def test_padding_does_not_change_the_loss():
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
 def test_train_learns_and_is_deterministic(cell):
     history = []
-    first = charlm.train(NAMES, cell, progress=False, history=history, **FAST)
-    second = charlm.train(NAMES, cell, progress=False, **FAST)
+    first = charlm.train(NAMES, cell, progress=False, history=history, **SMALL)
+    second = charlm.train(NAMES, cell, progress=False, **SMALL)
     assert sorted(first) == sorted(parameters_for(cell))
     for k in first:
         assert np.array_equal(first[k], second[k])
     assert [h["epoch"] for h in history] == [1, 2, 3]
     assert history[-1]["train_nll"] < history[0]["train_nll"]
     assert charlm.evaluate(first, NAMES, cell) < np.log(27)
-    other = charlm.train(NAMES, cell, progress=False, seed=1, **FAST)
+    other = charlm.train(NAMES, cell, progress=False, seed=1, **SMALL)
     assert not np.array_equal(first["by"], other["by"])
 
 
 def test_train_shows_progress_only_when_asked(capsys):
-    charlm.train(NAMES, "rnn", progress=False, **dict(FAST, max_epochs=1))
+    charlm.train(NAMES, "rnn", progress=False, **dict(SMALL, max_epochs=1))
     assert capsys.readouterr().err == ""
-    charlm.train(NAMES, "rnn", progress=True, **dict(FAST, max_epochs=1))
+    charlm.train(NAMES, "rnn", progress=True, **dict(SMALL, max_epochs=1))
     assert "rnn epoch 1/1" in capsys.readouterr().err
 
 
@@ -99,7 +99,7 @@ def test_train_rejects_bad_settings():
 
 def test_adagrad_also_trains():
     parameters = charlm.train(NAMES, "rnn", progress=False, optimizer="adagrad",
-                              learning_rate=0.1, **FAST)
+                              learning_rate=0.1, **SMALL)
     assert charlm.evaluate(parameters, NAMES) < np.log(27)
 
 
@@ -179,7 +179,7 @@ def test_the_engine_is_an_option_with_the_same_results(cell):
     assert fast[0] == pytest.approx(reference[0], rel=1e-13)
     for k in reference[1]:
         np.testing.assert_allclose(fast[1][k], reference[1][k], rtol=1e-10, atol=1e-14)
-    settings = dict(FAST, max_epochs=1)
+    settings = dict(SMALL, max_epochs=1)
     a = charlm.train(NAMES, cell, progress=False, **settings)
     b = charlm.train(NAMES, cell, progress=False, engine="fast", **settings)
     for k in a:

@@ -1,4 +1,4 @@
-"""rnnlib.fast: agreement with the seed API, gradients, buffers, bad input."""
+"""rnnlib.fast: agreement with the reference functions, gradients, buffers, bad input."""
 
 import os
 
@@ -10,10 +10,10 @@ import rnnlib.fast as fast
 from rnnlib.fast.workspace import MIN_POOLED_BYTES, pool
 from rnnlib.gradcheck import gradient_check
 
-SEED = {"rnn": (rnnlib.rnn_forward, rnnlib.rnn_backward),
-        "lstm": (rnnlib.lstm_forward, rnnlib.lstm_backward)}
-FAST = {"rnn": (fast.rnn_forward, fast.rnn_backward),
-        "lstm": (fast.lstm_forward, fast.lstm_backward)}
+REFERENCE = {"rnn": (rnnlib.rnn_forward, rnnlib.rnn_backward),
+             "lstm": (rnnlib.lstm_forward, rnnlib.lstm_backward)}
+ENGINE = {"rnn": (fast.rnn_forward, fast.rnn_backward),
+          "lstm": (fast.lstm_forward, fast.lstm_backward)}
 GRAD_KEYS = {"rnn": ("dx", "da0", "dWax", "dWaa", "dba"),
              "lstm": ("dx", "da0", "dWf", "dbf", "dWi", "dbi", "dWc", "dbc",
                       "dWo", "dbo")}
@@ -51,23 +51,23 @@ def run(engine, cell, x, a0, p, da):
     return outputs, backward(da, caches)
 
 
-# ------------------------------------------------------- agreement with the seed
+# -------------------------------------------- agreement with the reference
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
-def test_float64_equals_seed_api(cell, shape):
+def test_float64_equals_reference(cell, shape):
     rng = np.random.default_rng(sum(shape))
     x, a0, p, da = problem(cell, *shape, rng)
-    seed_out, seed_grads = run(SEED, cell, x, a0, p, da)
-    fast_out, fast_grads = run(FAST, cell, x, a0, p, da)
-    for got, want in zip(fast_out, seed_out):
+    ref_out, ref_grads = run(REFERENCE, cell, x, a0, p, da)
+    fast_out, fast_grads = run(ENGINE, cell, x, a0, p, da)
+    for got, want in zip(fast_out, ref_out):
         assert got.shape == want.shape and got.dtype == np.float64
         assert rel_error(got, want) < 1e-12
     assert list(fast_grads) == list(GRAD_KEYS[cell])
     for key in GRAD_KEYS[cell]:
-        assert fast_grads[key].shape == seed_grads[key].shape, key
+        assert fast_grads[key].shape == ref_grads[key].shape, key
         assert fast_grads[key].dtype == np.float64, key
-        assert rel_error(fast_grads[key], seed_grads[key]) < 1e-12, key
+        assert rel_error(fast_grads[key], ref_grads[key]) < 1e-12, key
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
@@ -75,27 +75,27 @@ def test_shorter_da_back_propagates_first_steps(cell):
     rng = np.random.default_rng(1)
     x, a0, p, da = problem(cell, 4, 6, 3, 2, 9, rng)
     for T_da in (1, 4, 9):
-        _, seed_grads = run(SEED, cell, x, a0, p, da[:, :, :T_da])
-        _, fast_grads = run(FAST, cell, x, a0, p, da[:, :, :T_da])
+        _, ref_grads = run(REFERENCE, cell, x, a0, p, da[:, :, :T_da])
+        _, fast_grads = run(ENGINE, cell, x, a0, p, da[:, :, :T_da])
         assert fast_grads["dx"].shape == (4, 2, T_da)
         for key in GRAD_KEYS[cell]:
-            assert rel_error(fast_grads[key], seed_grads[key]) < 1e-12, (T_da, key)
+            assert rel_error(fast_grads[key], ref_grads[key]) < 1e-12, (T_da, key)
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
 def test_float32_runs_in_float32(cell):
     rng = np.random.default_rng(2)
     x, a0, p, da = problem(cell, 5, 8, 4, 3, 10, rng)
-    seed_out, seed_grads = run(SEED, cell, x, a0, p, da)     # float64 reference
+    ref_out, ref_grads = run(REFERENCE, cell, x, a0, p, da)     # float64 reference
     f32 = [v.astype(np.float32) for v in (x, a0, da)]
     p32 = {k: v.astype(np.float32) for k, v in p.items()}
-    fast_out, fast_grads = run(FAST, cell, f32[0], f32[1], p32, f32[2])
-    for got, want in zip(fast_out, seed_out):
+    fast_out, fast_grads = run(ENGINE, cell, f32[0], f32[1], p32, f32[2])
+    for got, want in zip(fast_out, ref_out):
         assert got.dtype == np.float32
         assert rel_error(got, want) < 1e-5
     for key in GRAD_KEYS[cell]:
         assert fast_grads[key].dtype == np.float32, key
-        assert rel_error(fast_grads[key], seed_grads[key]) < 1e-4, key
+        assert rel_error(fast_grads[key], ref_grads[key]) < 1e-4, key
 
 
 def test_mixed_dtypes_follow_numpy_promotion():
@@ -116,7 +116,7 @@ def test_mixed_dtypes_follow_numpy_promotion():
 def test_gradients_match_finite_differences(cell, T_da):
     rng = np.random.default_rng(4)
     x, a0, p, _ = problem(cell, 3, 4, 2, 2, 5, rng)
-    forward, backward = FAST[cell]
+    forward, backward = ENGINE[cell]
     da_up = rng.standard_normal((4, 2, T_da))           # L = sum(da_up * a[:T_da])
     grads = dict(backward(da_up, forward(x, a0, p)[-1]))
     grads["dx"] = np.concatenate([grads["dx"], np.zeros((3, 2, 5 - T_da))], axis=2)
@@ -139,11 +139,11 @@ POOLED = (8, 64, 5, 64, 40)     # large enough for the buffer pool
 def test_returned_arrays_survive_later_calls(cell):
     rng = np.random.default_rng(5)
     x, a0, p, da = problem(cell, *POOLED, rng)
-    outputs, grads = run(FAST, cell, x, a0, p, da)
+    outputs, grads = run(ENGINE, cell, x, a0, p, da)
     kept = [o.copy() for o in outputs], {k: v.copy() for k, v in grads.items()}
     for _ in range(3):                                  # same shapes, other values
         x2, a02, p2, da2 = problem(cell, *POOLED, rng)
-        run(FAST, cell, x2, a02, p2, da2)
+        run(ENGINE, cell, x2, a02, p2, da2)
     for got, want in zip(outputs, kept[0]):
         np.testing.assert_array_equal(got, want)
     for key, value in grads.items():
@@ -154,7 +154,7 @@ def test_returned_arrays_survive_later_calls(cell):
 def test_caches_stay_valid_and_are_not_changed_by_backward(cell):
     rng = np.random.default_rng(6)
     x, a0, p, da = problem(cell, *POOLED, rng)
-    forward, backward = FAST[cell]
+    forward, backward = ENGINE[cell]
     caches = forward(x, a0, p)[-1]
     first = backward(da, caches)
     for _ in range(2):                                  # other calls, same shapes
@@ -208,20 +208,20 @@ def _bad_inputs(cell, rng):
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
-def test_forward_errors_are_the_seed_apis(cell):
+def test_forward_errors_are_the_reference_ones(cell):
     for what, x, a0, p in _bad_inputs(cell, np.random.default_rng(8)):
-        seed_error = _error(SEED[cell][0], x, a0, p)
-        assert _error(FAST[cell][0], x, a0, p) == seed_error, what
+        ref_error = _error(REFERENCE[cell][0], x, a0, p)
+        assert _error(ENGINE[cell][0], x, a0, p) == ref_error, what
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
 def test_backward_errors_are_clear(cell):
     rng = np.random.default_rng(9)
     x, a0, p, da = problem(cell, 3, 4, 2, 2, 5, rng)
-    forward, backward = FAST[cell]
+    forward, backward = ENGINE[cell]
     caches = forward(x, a0, p)[-1]
-    seed_caches = SEED[cell][0](x, a0, p)[-1]
-    kind, message = _error(backward, da, seed_caches)
+    ref_caches = REFERENCE[cell][0](x, a0, p)[-1]
+    kind, message = _error(backward, da, ref_caches)
     assert kind is TypeError and f"rnnlib.fast.{cell}_forward" in message
     kind, message = _error(backward, da[:3], caches)
     assert kind is ValueError and "da must have shape (n_a, m, T_x)" in message
@@ -250,16 +250,16 @@ def test_large_transposes_go_example_by_example_correctly():
 
 
 @pytest.mark.parametrize("block_elements", [1, 40, 100])
-def test_lstm_backward_in_blocks_of_steps_equals_seed_api(monkeypatch, block_elements):
+def test_lstm_backward_in_blocks_of_steps_equals_reference(monkeypatch, block_elements):
     import rnnlib.fast.lstm
     monkeypatch.setattr(rnnlib.fast.lstm, "BLOCK_ELEMENTS", block_elements)
     rng = np.random.default_rng(11)
     x, a0, p, da = problem("lstm", 3, 5, 2, 4, 9, rng)   # m n_a = 20: 1, 2, 5 steps
     for T_da in (9, 7):
-        _, seed_grads = run(SEED, "lstm", x, a0, p, da[:, :, :T_da])
-        _, fast_grads = run(FAST, "lstm", x, a0, p, da[:, :, :T_da])
+        _, ref_grads = run(REFERENCE, "lstm", x, a0, p, da[:, :, :T_da])
+        _, fast_grads = run(ENGINE, "lstm", x, a0, p, da[:, :, :T_da])
         for key in GRAD_KEYS["lstm"]:
-            assert rel_error(fast_grads[key], seed_grads[key]) < 1e-12, key
+            assert rel_error(fast_grads[key], ref_grads[key]) < 1e-12, key
 
 
 # ------------------------------------------- parts of the batch in threads
@@ -280,7 +280,7 @@ def test_batch_is_split_into_one_part_per_core(monkeypatch):
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
 @pytest.mark.parametrize("cores", [2, 3])
 @pytest.mark.parametrize("m", [1, 2, 7, 8])
-def test_batch_split_in_threads_equals_seed_api(monkeypatch, cell, cores, m):
+def test_batch_split_in_threads_equals_reference(monkeypatch, cell, cores, m):
     """The threaded path (normally only at large sizes), forced on small shapes,
     as on machines with 2 and 3 cores: parts of different sizes, m = 1 cannot
     be split, m = 2 gives at most two parts."""
@@ -291,12 +291,12 @@ def test_batch_split_in_threads_equals_seed_api(monkeypatch, cell, cores, m):
     rng = np.random.default_rng(12 + m)
     x, a0, p, da = problem(cell, 3, 5, 2, m, 9, rng)
     for T_da in (9, 6):
-        seed_out, seed_grads = run(SEED, cell, x, a0, p, da[:, :, :T_da])
-        fast_out, fast_grads = run(FAST, cell, x, a0, p, da[:, :, :T_da])
-        for actual, expected in zip(fast_out, seed_out):
+        ref_out, ref_grads = run(REFERENCE, cell, x, a0, p, da[:, :, :T_da])
+        fast_out, fast_grads = run(ENGINE, cell, x, a0, p, da[:, :, :T_da])
+        for actual, expected in zip(fast_out, ref_out):
             assert rel_error(actual, expected) < 1e-12
         for key in GRAD_KEYS[cell]:
-            assert rel_error(fast_grads[key], seed_grads[key]) < 1e-12, key
+            assert rel_error(fast_grads[key], ref_grads[key]) < 1e-12, key
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
@@ -308,7 +308,7 @@ def test_batch_split_keeps_float32_and_fresh_arrays(monkeypatch, cell):
     x, a0, p, da = problem(cell, 3, 5, 2, 5, 4, rng)
     f32 = [v.astype(np.float32) for v in (x, a0, da)]
     p32 = {k: v.astype(np.float32) for k, v in p.items()}
-    forward, backward = FAST[cell]
+    forward, backward = ENGINE[cell]
     *outputs, caches = forward(f32[0], f32[1], p32)
     grads = backward(f32[2], caches)
     arrays = outputs + list(grads.values())
@@ -366,7 +366,7 @@ def test_exp_route_activations_match_accurate_ones():
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
 @pytest.mark.parametrize("route", [True, False])
-def test_both_tanh_routes_equal_seed_api(monkeypatch, cell, route):
+def test_both_tanh_routes_equal_reference(monkeypatch, cell, route):
     """Forced on or off at the test's small sizes (normally: from m n_a = 1024)."""
     import rnnlib.fast.activations
     monkeypatch.setattr(rnnlib.fast.activations, "EXP_ROUTE_MIN_ELEMENTS",
@@ -374,20 +374,20 @@ def test_both_tanh_routes_equal_seed_api(monkeypatch, cell, route):
     for shape in SHAPES:
         rng = np.random.default_rng(20 + sum(shape))
         x, a0, p, da = problem(cell, *shape, rng, scale=1.0)  # some units saturate
-        seed_out, seed_grads = run(SEED, cell, x, a0, p, da)
-        fast_out, fast_grads = run(FAST, cell, x, a0, p, da)
-        for got, want in zip(fast_out, seed_out):
+        ref_out, ref_grads = run(REFERENCE, cell, x, a0, p, da)
+        fast_out, fast_grads = run(ENGINE, cell, x, a0, p, da)
+        for got, want in zip(fast_out, ref_out):
             assert rel_error(got, want) < 1e-12, shape
         for key in GRAD_KEYS[cell]:
-            assert rel_error(fast_grads[key], seed_grads[key]) < 1e-12, (shape, key)
+            assert rel_error(fast_grads[key], ref_grads[key]) < 1e-12, (shape, key)
         # float32, on milder weights (at scale 1 the RNN amplifies rounding
         # errors a hundredfold, whichever tanh is used)
         x, a0, p, da = problem(cell, *shape, rng)
-        seed_out, _ = run(SEED, cell, x, a0, p, da)
+        ref_out, _ = run(REFERENCE, cell, x, a0, p, da)
         x32, a32, da32 = (v.astype(np.float32) for v in (x, a0, da))
         p32 = {k: v.astype(np.float32) for k, v in p.items()}
-        out32, _ = run(FAST, cell, x32, a32, p32, da32)
-        for got, want in zip(out32, seed_out):
+        out32, _ = run(ENGINE, cell, x32, a32, p32, da32)
+        for got, want in zip(out32, ref_out):
             assert got.dtype == np.float32 and rel_error(got, want) < 1e-5, shape
 
 

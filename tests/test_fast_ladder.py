@@ -1,4 +1,4 @@
-"""benchmarks/ladder.py: every rung computes what the seed API computes."""
+"""benchmarks/ladder.py: every rung computes what the reference implementation does."""
 
 import pathlib
 import sys

@@ -1,4 +1,4 @@
-"""Tests of the LSTM cell and forward pass (SPEC section 2)."""
+"""Tests of the LSTM cell and forward pass (chapter 2)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Tests of the RNN cell and forward pass (SPEC section 1)."""
+"""Tests of the RNN cell and forward pass (chapter 1)."""
 
 import numpy as np
 import pytest

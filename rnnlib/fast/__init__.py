@@ -1,8 +1,9 @@
 """rnnlib.fast: the book's RNN and LSTM, running close to numpy's limit.
 
-Drop-in replacements for the seed API's sequence functions, with the same
-arguments, the same returned arrays (shapes, values to ~1e-15 relative in
-float64) and the same gradient dicts::
+Drop-in replacements for the sequence functions of the reference
+implementation (``rnnlib.rnn_forward``, ...), with the same arguments, the
+same returned arrays (shapes, values to ~1e-15 relative in float64) and the
+same gradient dicts::
 
     import rnnlib.fast as fast
     a, y_pred, caches = fast.rnn_forward(x, a0, parameters)
@@ -18,15 +19,15 @@ pass is taken from ``da``: a shorter ``da`` back-propagates through the first
 T_x steps only, and then dx is (n_x, m, T_x) for those steps.
 
 Precision: the computation runs in the dtype numpy gives to all inputs
-together, so float32 inputs give float32 outputs and gradients (the seed API
-returns float64 gradients); float64 agrees with the seed API to about 1e-15
-relative (tested to 1e-12).
+together, so float32 inputs give float32 outputs and gradients (the
+reference implementation returns float64 gradients); float64 agrees with the
+reference implementation to about 1e-15 relative (tested to 1e-12).
 
 The caches contract
 -------------------
 ``caches`` is an ``RNNCaches`` / ``LSTMCaches`` object, accepted only by the
-matching backward function of this package (the seed API's tuple caches are
-refused with a TypeError, and vice versa). It holds the parameter dict (not a
+matching backward function of this package (the tuple caches of the
+reference implementation are refused with a TypeError, and vice versa). It holds the parameter dict (not a
 copy: do not change the parameters in place between forward and backward),
 the checked input ``x``, and the engine's per-step arrays in row layout
 (``rnnlib.fast.layout``): ``HX`` (T_x + 1, m, n_a + n_x + 1) with
@@ -53,13 +54,13 @@ per core and run the parts side by side in threads, BLAS single-threaded in each
 thread for the whole program), and tanh goes through exp, about twice as
 cheap as numpy's float64 tanh on CPUs without AVX-512
 (``rnnlib.fast.activations``). ``benchmarks/bench_engines.py`` measures
-both against the seed API, the products alone and PyTorch. On a machine whose
-cores are busy with other programs, OpenBLAS's worker threads can stall every
+both against the reference implementation, the products alone and PyTorch.
+On a machine whose cores are busy with other programs, OpenBLAS's worker threads can stall every
 product of medium size; ``OPENBLAS_NUM_THREADS=1`` (set before numpy is
 imported) avoids that for small models.
 
-Bad inputs raise the seed API's errors (``rnnlib.validation``): TypeError for
-non-numeric data or a parameter that is not an array, KeyError for a missing
+Bad inputs raise the errors of the reference implementation
+(``rnnlib.validation``): TypeError for non-numeric data or a parameter that is not an array, KeyError for a missing
 parameter, ValueError naming the argument and the expected shape for a shape
 mismatch or NaN/inf.
 """

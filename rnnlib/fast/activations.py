@@ -23,7 +23,7 @@ The σ formula has no cancellation (a relative error of a few ulp). The tanh
 formula subtracts 1 from a number near 1 when z is near 0: its *absolute*
 error is below 5e-16 everywhere (3.3e-16 measured), but for |z| below about
 2e-4 that is more than 1e-12 of the tiny value tanh(z) ≈ z. The engine's
-results are checked against the seed API relative to their largest entry,
+results are checked against the reference implementation relative to their largest entry,
 where this is invisible. ``rnnlib.activations`` holds the clear, accurate
 versions.
 """

@@ -1,4 +1,4 @@
-"""Input checks of the fast engine: the seed API's, with a quick path.
+"""Input checks of the fast engine: those of the reference implementation, made quick.
 
 ``rnnlib.validation`` checks every argument thoroughly and explains what is
 wrong. At the dinosaur size that costs about as much as a quarter of the
@@ -6,8 +6,8 @@ whole forward pass, so the engine first asks a cheaper question: are these
 float arrays of exactly the expected shapes, and is the sum of all their
 entries finite? (A sum is NaN or infinite whenever one entry is.) If so the
 inputs are valid. If anything looks different, the full checks of
-``rnnlib.validation`` run and raise the seed API's error, or accept the input
-(e.g. integer arrays, which they convert, or huge finite values whose sum
+``rnnlib.validation`` run and raise the reference implementation's error, or
+accept the input (e.g. integer arrays, which they convert, or huge finite values whose sum
 overflowed).
 """
 
@@ -48,7 +48,7 @@ def _quick_ok(x, a0, parameters, shapes, output_key):
 
 
 def checked_inputs(x, a0, parameters, parameter_shapes, output_key):
-    """Return (x, a0) as float arrays, or raise the seed API's error.
+    """Return (x, a0) as float arrays, or raise the reference implementation's error.
 
     Arguments:
     x, a0, parameters -- the arguments of a forward pass

@@ -68,7 +68,7 @@ class SequenceCaches:
 
 
 def common_dtype(*arrays):
-    """The dtype numpy would give a computation on ``arrays`` (as the seed API)."""
+    """The dtype numpy would give a computation on ``arrays`` (as in the reference)."""
     return np.result_type(*arrays)
 
 

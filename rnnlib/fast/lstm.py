@@ -1,4 +1,4 @@
-"""The LSTM, fast: same mathematics as ``rnnlib.lstm`` (SPEC 2 and 3).
+"""The LSTM, fast: same mathematics as ``rnnlib.lstm`` (chapters 2 and 3).
 
 The four gates share one stacked weight matrix, in the order
 
@@ -264,8 +264,8 @@ def lstm_backward(da, caches):
     if not isinstance(caches, LSTMCaches):
         raise TypeError("caches must be the fourth value returned by "
                         "rnnlib.fast.lstm_forward; got "
-                        f"{type(caches).__name__} (caches of the seed API's "
-                        "lstm_forward go to rnnlib.lstm_backward)")
+                        f"{type(caches).__name__} (caches of the reference "
+                        "rnnlib.lstm_forward go to rnnlib.lstm_backward)")
     n_a, m = caches.n_a, caches.m
     parts = split_rows(m, n_a)                           # one part, or one per core
     with Lease() as lease:

@@ -1,4 +1,4 @@
-"""The basic RNN, fast: same mathematics as ``rnnlib.rnn`` (SPEC 1 and 3).
+"""The basic RNN, fast: same mathematics as ``rnnlib.rnn`` (chapters 1 and 3).
 
     a<t> = tanh(Waa a<t-1> + Wax x<t> + ba)
     ŷ<t> = softmax(Wya a<t> + by)
@@ -160,8 +160,8 @@ def rnn_backward(da, caches):
     if not isinstance(caches, RNNCaches):
         raise TypeError("caches must be the third value returned by "
                         "rnnlib.fast.rnn_forward; got "
-                        f"{type(caches).__name__} (caches of the seed API's "
-                        "rnn_forward go to rnnlib.rnn_backward)")
+                        f"{type(caches).__name__} (caches of the reference "
+                        "rnnlib.rnn_forward go to rnnlib.rnn_backward)")
     p, n_a, m = caches.parameters, caches.n_a, caches.m
     parts = split_rows(m, n_a)                           # one part, or one per core
     with Lease() as lease:
