@@ -58,7 +58,11 @@ def _check_gru_cache(cache, name="cache"):
 
 
 def gru_cell_backward_step(da_next, cache):
-    """One backward step without input checks (callers check once per sequence)."""
+    """One GRU step backwards without input checks (callers check once per sequence).
+
+    Same arguments and result as ``gru_cell_backward``: da_next (n_a, m) and a
+    cache of ``gru_cell_forward``; returns dxt, da_prev and every gate's dW, db.
+    """
     a_next, a_prev, ut, rt, cct, xt, parameters = cache
     p = parameters
     n_a = a_prev.shape[0]
