@@ -15,8 +15,9 @@ counts.
 A network answers through a softmax over two classes, class 0 meaning -1 and
 class 1 meaning +1; ``recall_accuracy`` scores its answer at the last step.
 ``memory_lstm_parameters`` gives a one-unit LSTM whose weights are set by hand
-to solve the task, ``memory_gru_parameters`` a one-unit GRU (chapter 4), and
-``memory_rnn_parameters`` a one-unit RNN for comparison.
+to solve the task, ``memory_gru_parameters`` a one-unit GRU (chapter 4),
+``memory_two_unit_rnn_parameters`` a two-unit vanilla RNN that solves it too,
+and ``memory_rnn_parameters`` a one-unit RNN for comparison.
 """
 
 import numbers
@@ -24,7 +25,8 @@ import numbers
 import numpy as np
 
 __all__ = ["make_memory_task", "memory_lstm_parameters", "memory_gru_parameters",
-           "memory_rnn_parameters", "recall_accuracy"]
+           "memory_rnn_parameters", "memory_two_unit_rnn_parameters",
+           "one_unit_rnn_accuracies", "recall_accuracy"]
 
 # Input channels, i.e. rows of x<t>.
 VALUE, STORE, RECALL = 0, 1, 2
@@ -116,17 +118,89 @@ def memory_gru_parameters(k=10.0):
     }
 
 
-def memory_rnn_parameters(w, u):
-    """A one-unit RNN a<t> = tanh(w a<t-1> + u value<t>) with the same readout.
+def memory_rnn_parameters(w, u, store=0.0, recall=0.0, b=0.0):
+    """A one-unit RNN a<t> = tanh(w a<t-1> + u value + store·s + recall·r + b).
 
-    ``w`` is the self-loop (how much of the old state is kept), ``u`` the weight
-    of the value channel. Returns a dict as ``initialize_rnn_parameters(3, 1, 2, rng)``.
+    Arguments:
+    w -- the self-loop (how much of the old state is kept)
+    u -- weight of the value channel
+    store, recall -- weights of the store and recall markers (default 0)
+    b -- the bias (default 0)
+
+    The readout is fixed: class +1 if a > 0, class -1 if a < 0. Returns a
+    dict with the keys and shapes of ``initialize_rnn_parameters(3, 1, 2, rng)``.
     """
-    return {"Wax": np.array([[float(u), 0.0, 0.0]]),
+    return {"Wax": np.array([[float(u), float(store), float(recall)]]),
             "Waa": np.array([[float(w)]]),
-            "ba": np.zeros((1, 1)),
+            "ba": np.array([[float(b)]]),
             "Wya": np.array([[-6.0], [6.0]]),
             "by": np.zeros((2, 1))}
+
+
+def memory_two_unit_rnn_parameters(k=10.0, w=3.0):
+    """A two-unit vanilla RNN that solves the memory task, weights set by hand.
+
+    Unit 0, the *detector*, fires (+1) only when the store marker is on and
+    the value is +1; everywhere else it sits at -1. One tanh of a sum can do
+    this because value + store - 1.5 is positive only in that case:
+
+        d<t> = tanh(k (value + store - 1.5))
+
+    Unit 1, the *latch*, holds its sign with a self-loop ``w`` > 1 (two stable
+    states near +1 and -1). The store marker pushes it to -1; one step later
+    the detector's +1, if the value was +1, pushes it to +1:
+
+        h<t> = tanh(w h<t-1> + (k/2) (d<t-1> + 1) - 2k store)
+
+    Between those moments d<t-1> + 1 is almost exactly 0 and the latch keeps
+    its sign, so the distractors never reach it. The readout reads the latch
+    only. Returns a dict with the keys and shapes of
+    ``initialize_rnn_parameters(3, 2, 2, rng)``.
+    """
+    k, w = float(k), float(w)
+    return {
+        # columns:           value    store   recall
+        "Wax": np.array([[k, k, 0.0],           # detector: value AND store
+                         [0.0, -2 * k, 0.0]]),  # latch: reset at the store step
+        # columns:         detector  latch
+        "Waa": np.array([[0.0, 0.0],            # the detector has no memory
+                         [k / 2, w]]),          # latch: detector's verdict, itself
+        "ba": np.array([[-1.5 * k],
+                        [k / 2]]),              # cancels (k/2) d<t-1> when d = -1
+        "Wya": np.array([[0.0, -6.0], [0.0, 6.0]]),  # answer = sign of the latch
+        "by": np.zeros((2, 1)),
+    }
+
+
+def one_unit_rnn_accuracies(settings, x, bits):
+    """Recall accuracy of many one-unit RNNs at once, one per row of ``settings``.
+
+    Arguments:
+    settings -- shape (N, 5): columns w, u, store, recall, b as in
+                ``memory_rnn_parameters`` (one network per row)
+    x -- inputs of the memory task, shape (3, m, T_x)
+    bits -- the stored bits, shape (m,)
+
+    Returns an array of shape (N,): for each network, the fraction of
+    sequences whose last state a<T_x> has the sign of the stored bit (a state
+    of exactly 0 counts as wrong), i.e. ``recall_accuracy`` of
+    ``rnn_forward(x, a0=0, memory_rnn_parameters(*row))``. It runs the N
+    networks side by side, one time step at a time, with the same formula as
+    the vanilla cell: a<t> = tanh(w a<t-1> + u value + s store + r recall + b).
+    """
+    settings = np.asarray(settings, dtype=float)
+    if settings.ndim != 2 or settings.shape[1] != 5:
+        raise ValueError("settings must have shape (N, 5): columns w, u, store, "
+                         f"recall, b; got {settings.shape}")
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 3 or x.shape[0] != 3:
+        raise ValueError(f"x must have shape (3, m, T_x); got {x.shape}")
+    w, u, s, r, b = (settings[:, j:j + 1] for j in range(5))   # each (N, 1)
+    a = np.zeros((settings.shape[0], x.shape[1]))              # (N, m)
+    for t in range(x.shape[2]):
+        a = np.tanh(w * a + u * x[VALUE, :, t] + s * x[STORE, :, t]
+                    + r * x[RECALL, :, t] + b)
+    return np.mean(np.sign(a) == np.asarray(bits)[None, :], axis=1)
 
 
 def recall_accuracy(y, bits):

@@ -5,7 +5,9 @@ import pytest
 
 from rnnlib import lstm_forward, rnn_forward
 from rnnlib.memory_task import (make_memory_task, memory_lstm_parameters,
-                                memory_rnn_parameters, recall_accuracy)
+                                memory_rnn_parameters,
+                                memory_two_unit_rnn_parameters,
+                                one_unit_rnn_accuracies, recall_accuracy)
 
 
 def test_task_layout():
@@ -64,3 +66,46 @@ def test_bad_arguments(kwargs, error):
 def test_rng_must_be_a_generator():
     with pytest.raises(TypeError, match="rng must be a numpy Generator"):
         make_memory_task(1, 2, rng=0)
+
+
+def test_one_unit_rnn_puts_every_weight_in_its_place():
+    p = memory_rnn_parameters(0.5, 1.0, store=2.0, recall=-3.0, b=0.25)
+    assert np.array_equal(p["Wax"], [[1.0, 2.0, -3.0]])
+    assert np.array_equal(p["Waa"], [[0.5]]) and np.array_equal(p["ba"], [[0.25]])
+    x = np.zeros((3, 1, 1))
+    x[:, 0, 0] = [1.0, 1.0, 1.0]                          # one step, all channels on
+    a, _, _ = rnn_forward(x, np.array([[0.0]]), p)
+    assert np.isclose(a[0, 0, 0], np.tanh(1.0 + 2.0 - 3.0 + 0.25))
+
+
+@pytest.mark.parametrize("gap", [0, 1, 30, 200])
+def test_hand_set_two_unit_rnn_recalls_every_bit(gap):
+    x, bits = make_memory_task(gap, 500, np.random.default_rng(gap))
+    a, y, _ = rnn_forward(x, np.zeros((2, 500)), memory_two_unit_rnn_parameters())
+    assert recall_accuracy(y, bits) == 1.0
+    store = 5                                             # the default lead
+    fired = a[0] > 0                                      # the detector, (m, T_x)
+    assert np.array_equal(fired[:, store], bits > 0)      # fires for +1 at store
+    fired[:, store] = False
+    assert not fired.any()                                # and never elsewhere
+    assert np.all(np.sign(a[1, :, store + 1:]) == bits[:, None])  # latch holds
+
+
+def test_one_unit_accuracies_equal_rnn_forward():
+    rng = np.random.default_rng(3)
+    settings = np.column_stack([rng.uniform(-4, 4, 6), rng.uniform(-6, 6, (6, 3)),
+                                rng.uniform(-3, 3, 6)])
+    settings[0] = [3.0, 1.0, 0.0, 0.0, 0.0]
+    x, bits = make_memory_task(7, 300, rng)
+    fast = one_unit_rnn_accuracies(settings, x, bits)
+    for row, accuracy in zip(settings, fast):
+        _, y, _ = rnn_forward(x, np.zeros((1, 300)), memory_rnn_parameters(*row))
+        assert accuracy == recall_accuracy(y, bits)
+
+
+def test_one_unit_accuracies_bad_shapes():
+    x, bits = make_memory_task(1, 4, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="settings must have shape"):
+        one_unit_rnn_accuracies(np.zeros((2, 4)), x, bits)
+    with pytest.raises(ValueError, match="x must have shape"):
+        one_unit_rnn_accuracies(np.zeros((2, 5)), x[:2], bits)

@@ -1,0 +1,143 @@
+"""Can RNNs and LSTMs learn the memory task? Success rate against gap (chapter 3).
+
+For every gap, seed and network below, ``rnnlib.memory_learning.train_memory``
+trains one network from random weights with the book's reference forward and
+backward passes, global-norm clipping and Adam, within the same budget of
+updates, and tests it on fresh sequences. The networks have about the same
+number of parameters (an RNN of 17 units, LSTMs of 8). The LSTM is run with
+three initial forget-gate biases, because that bias decides how much gradient
+crosses the gap at the start of training (chapter 3).
+
+    .venv/bin/python experiments/memory_learning.py            # full grid, saves JSON
+    .venv/bin/python experiments/memory_learning.py --quick    # a small grid, prints
+
+The full grid takes tens of minutes of CPU; it runs ``--workers`` processes
+(default 2). Results go to ``experiments/results/memory_learning.json``; the
+chapter reads that file. After a change to rnnlib that changes the numbers,
+rerun this script and re-execute chapter 3.
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import sys
+import time
+from multiprocessing import Pool
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "experiments" / "results" / "memory_learning.json"
+
+# The networks: a label, the cell, its hidden size, the LSTM's initial
+# forget-gate bias (None for cells without one).
+NETWORKS = [
+    ("RNN", "rnn", 17, None),
+    ("LSTM, bf = 0", "lstm", 8, 0.0),
+    ("LSTM, bf = 1", "lstm", 8, 1.0),
+    ("LSTM, bf = 3", "lstm", 8, 3.0),
+]
+FULL = {"gaps": [2, 5, 10, 20, 35, 50], "seeds": [0, 1, 2, 3, 4]}
+QUICK = {"gaps": [2, 20], "seeds": [0, 1]}
+# Settings shared by every run (arguments of train_memory).
+TRAINING = {"lead": 5, "updates": 1500, "batch": 32, "learning_rate": 0.01,
+            "max_norm": 1.0, "eval_every": 50, "m_eval": 256, "m_test": 1000,
+            "target": 0.95}
+
+
+def one_run(job):
+    """Train one network; ``job`` = (label, cell, n_a, forget_bias, gap, seed, training)."""
+    from rnnlib.memory_learning import train_memory
+
+    label, cell, n_a, forget_bias, gap, seed, training = job
+    extra = {} if forget_bias is None else {"forget_bias": forget_bias}
+    start = time.perf_counter()
+    run = train_memory(cell, gap, seed, n_a=n_a, **training, **extra)
+    result = run.as_dict()
+    result.update(label=label, forget_bias=forget_bias,
+                  seconds=round(time.perf_counter() - start, 1))
+    return result
+
+
+def run_grid(gaps, seeds, networks=NETWORKS, training=TRAINING, workers=1,
+             log=None):
+    """Every network at every gap with every seed; returns the results dict.
+
+    The dict holds ``settings`` (everything needed to rerun it) and ``runs``,
+    one dict per run as ``MemoryRun.as_dict`` plus ``label``, ``forget_bias``
+    and ``seconds`` (wall-clock time, which depends on the machine's load).
+    """
+    jobs = [(label, cell, n_a, bf, gap, seed, dict(training))
+            for gap in sorted(gaps, reverse=True)          # longest first
+            for label, cell, n_a, bf in networks for seed in seeds]
+    runs = []
+    if workers > 1:
+        with Pool(workers) as pool:
+            for result in pool.imap_unordered(one_run, jobs):
+                runs.append(result)
+                if log:
+                    log(result)
+    else:
+        for job in jobs:
+            runs.append(one_run(job))
+            if log:
+                log(runs[-1])
+    order = {label: i for i, (label, *_) in enumerate(networks)}
+    runs.sort(key=lambda r: (order[r["label"]], r["gap"], r["seed"]))
+    return {"settings": {"gaps": list(gaps), "seeds": list(seeds),
+                         "networks": [list(n) for n in networks],
+                         "training": dict(training)},
+            "runs": runs}
+
+
+def summarize(results):
+    """Per network and gap: runs, learned, mean and spread of test accuracy.
+
+    Returns a list of dicts with keys label, gap, runs, learned,
+    success_rate, mean, std, min, max (accuracies on fresh test sequences).
+    """
+    rows = []
+    for label, *_ in results["settings"]["networks"]:
+        for gap in results["settings"]["gaps"]:
+            acc = [r["accuracy"] for r in results["runs"]
+                   if r["label"] == label and r["gap"] == gap]
+            if not acc:
+                continue
+            learned = sum(r["learned"] for r in results["runs"]
+                          if r["label"] == label and r["gap"] == gap)
+            mean = sum(acc) / len(acc)
+            std = (sum((a - mean) ** 2 for a in acc) / len(acc)) ** 0.5
+            rows.append({"label": label, "gap": gap, "runs": len(acc),
+                         "learned": learned, "success_rate": learned / len(acc),
+                         "mean": mean, "std": std, "min": min(acc), "max": max(acc)})
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="a small grid (gaps 2 and 20, two seeds); not saved")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", type=pathlib.Path, default=None,
+                        help=f"where to save the JSON (default {RESULTS} for the "
+                             "full grid; nothing is saved for --quick)")
+    args = parser.parse_args(argv)
+    grid = QUICK if args.quick else FULL
+    out = args.out if args.out is not None else (None if args.quick else RESULTS)
+
+    def log(r):
+        print(f"{r['label']:13s} gap {r['gap']:3d} seed {r['seed']}: accuracy "
+              f"{r['accuracy']:.3f} after {r['updates']:4d} updates "
+              f"({r['seconds']:.0f} s)", flush=True)
+
+    results = run_grid(grid["gaps"], grid["seeds"], workers=args.workers, log=log)
+    for row in summarize(results):
+        print(f"{row['label']:13s} gap {row['gap']:3d}: learned {row['learned']}"
+              f"/{row['runs']}, accuracy {row['mean']:.3f} ± {row['std']:.3f}")
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        print("saved", os.path.relpath(out, ROOT))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,256 @@
+"""Learning the memory task from random weights, for any cell (chapters 3 and 4).
+
+``train_memory(cell, gap, seed)`` trains one small network on the memory task
+of chapter 2 (``rnnlib.memory_task``) with the book's own forward and backward
+passes, global-norm gradient clipping and Adam, and reports whether it learned
+to recall the stored bit. Everything it does follows from its arguments, so a
+run is reproduced exactly by calling it again with the same ones.
+
+The loss is the cross-entropy of the answer at the last step only (the steps
+before have no target): with ŷ the softmax of ``W_y a<T_x> + b_y``,
+
+    L = -(1/m) Σ_k log ŷ<T_x>[class of bit k, k]
+    dlogits = (ŷ<T_x> - onehot) / m          (n_y, m)
+    da<T_x> = W_y.T dlogits,   da<t> = 0 for t < T_x
+
+and ``da`` goes into the cell's backward pass, which carries it back through
+every step of the gap.
+
+Cells are looked up in ``MEMORY_CELLS``; each entry says how to initialise,
+run forwards and backwards and which key holds the output weights, so a new
+cell (the GRU of chapter 4) is one more entry.
+"""
+
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .clipping import clip_by_global_norm
+from .initializers import initialize_lstm_parameters, initialize_rnn_parameters
+from .lstm import lstm_forward
+from .lstm_backward import lstm_backward
+from .memory_task import make_memory_task, recall_accuracy
+from .rnn import rnn_forward
+from .rnn_backward import rnn_backward
+
+__all__ = ["MEMORY_CELLS", "MemoryCell", "MemoryRun", "count_parameters",
+           "memory_initial_parameters", "memory_loss_and_gradients", "train_memory"]
+
+
+@dataclass(frozen=True)
+class MemoryCell:
+    """What ``train_memory`` needs to know about one recurrent cell.
+
+    initialize -- (n_x, n_a, n_y, rng, scale) -> parameters
+    forward -- (x, a0, parameters) -> tuple whose first entry is a
+               (n_a, m, T_x) and whose last entry is the caches
+    backward -- (da, caches) -> gradients "d" + key for the cell's weights
+    output_weight, output_bias -- keys of the readout (n_y, n_a) and (n_y, 1)
+    """
+    initialize: object
+    forward: object
+    backward: object
+    output_weight: str
+    output_bias: str = "by"
+
+
+MEMORY_CELLS = {
+    "rnn": MemoryCell(initialize_rnn_parameters, rnn_forward, rnn_backward, "Wya"),
+    "lstm": MemoryCell(initialize_lstm_parameters, lstm_forward, lstm_backward, "Wy"),
+}
+
+
+@dataclass
+class MemoryRun:
+    """The outcome of one ``train_memory`` call.
+
+    cell, gap, seed, n_a -- the run's settings
+    n_parameters -- number of trained numbers (all weights and biases)
+    updates -- Adam updates made (fewer than the budget if it stopped early)
+    accuracy -- recall accuracy on fresh test sequences after training
+    learned -- accuracy >= the run's target
+    history -- (update, mean loss of the last updates, validation accuracy)
+               at every evaluation
+    """
+    cell: str
+    gap: int
+    seed: int
+    n_a: int
+    n_parameters: int
+    updates: int
+    accuracy: float
+    learned: bool
+    history: list = field(default_factory=list)
+
+    def as_dict(self):
+        """The run as plain Python types (for JSON)."""
+        return {"cell": self.cell, "gap": self.gap, "seed": self.seed,
+                "n_a": self.n_a, "n_parameters": self.n_parameters,
+                "updates": self.updates, "accuracy": self.accuracy,
+                "learned": self.learned,
+                "history": [list(row) for row in self.history]}
+
+
+def count_parameters(parameters):
+    """Total number of entries in a parameter dict."""
+    return int(sum(np.size(v) for v in parameters.values()))
+
+
+def _check_int(name, value, minimum):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int; got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}; got {value}")
+
+
+def _check_positive(name, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a positive finite number; got {value!r}")
+
+
+def memory_loss_and_gradients(parameters, cell, x, bits):
+    """Loss of the answer at the last step and the gradients of all parameters.
+
+    Arguments:
+    parameters -- the cell's parameters (n_y = 2: class 0 is -1, class 1 is +1)
+    cell -- a key of ``MEMORY_CELLS``
+    x -- inputs (n_x, m, T_x); bits -- stored bits (m,), +1 or -1
+
+    Returns ``(loss, gradients)``: the mean cross-entropy at the last step and
+    a dict "d" + key for every key of ``parameters``.
+    """
+    spec = MEMORY_CELLS[cell]
+    Wy = parameters[spec.output_weight]
+    n_a, m = Wy.shape[1], x.shape[1]
+    out = spec.forward(x, np.zeros((n_a, m)), parameters)
+    a, caches = out[0], out[-1]
+    a_last = a[:, :, -1]                                  # (n_a, m)
+    logits = Wy @ a_last + parameters[spec.output_bias]   # (2, m)
+    logits = logits - logits.max(axis=0)
+    y_hat = np.exp(logits) / np.exp(logits).sum(axis=0)
+    target = (bits > 0).astype(int)                       # class of each bit
+    loss = float(-np.mean(np.log(y_hat[target, np.arange(m)])))
+    dlogits = y_hat.copy()
+    dlogits[target, np.arange(m)] -= 1.0
+    dlogits /= m                                          # (2, m)
+    da = np.zeros(a.shape)
+    da[:, :, -1] = Wy.T @ dlogits                         # only the last step
+    gradients = spec.backward(da, caches)
+    gradients["d" + spec.output_weight] = dlogits @ a_last.T
+    gradients["d" + spec.output_bias] = dlogits.sum(axis=1, keepdims=True)
+    return loss, {"d" + k: gradients["d" + k] for k in parameters}
+
+
+def _accuracy(parameters, cell, x, bits):
+    spec = MEMORY_CELLS[cell]
+    n_a = parameters[spec.output_weight].shape[1]
+    y = spec.forward(x, np.zeros((n_a, x.shape[1])), parameters)[1]
+    return recall_accuracy(y, bits)
+
+
+class _Adam:
+    """Adam (Kingma and Ba, 2015) on a parameter dict; see ``rnnlib.optim``."""
+
+    def __init__(self, parameters, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
+        self.learning_rate, self.beta1, self.beta2, self.eps = (
+            learning_rate, beta1, beta2, eps)
+        self.step = 0
+        self.m = {k: np.zeros_like(v) for k, v in parameters.items()}
+        self.v = {k: np.zeros_like(v) for k, v in parameters.items()}
+
+    def update(self, parameters, gradients):
+        self.step += 1
+        b1, b2 = self.beta1, self.beta2
+        for k in parameters:
+            g = gradients["d" + k]
+            self.m[k] = b1 * self.m[k] + (1 - b1) * g
+            self.v[k] = b2 * self.v[k] + (1 - b2) * g * g
+            m_hat = self.m[k] / (1 - b1 ** self.step)
+            v_hat = self.v[k] / (1 - b2 ** self.step)
+            parameters[k] -= self.learning_rate * (m_hat / (np.sqrt(v_hat) + self.eps))
+
+
+def memory_initial_parameters(cell, n_a, rng, forget_bias=0.0):
+    """The random starting weights of ``train_memory`` (n_x = 3 inputs, n_y = 2).
+
+    Every weight is drawn N(0, 1/(n_a + n_x)), one rule for every cell (n_a +
+    n_x is the number of inputs to each unit's sum); every bias is 0, except
+    an LSTM's forget-gate bias bf, set to ``forget_bias``. ``rng`` is a
+    ``np.random.Generator``; ``train_memory`` passes its own, seeded with its
+    ``seed``, so ``memory_initial_parameters(cell, n_a,
+    np.random.default_rng(seed), forget_bias)`` gives exactly its start.
+    """
+    if cell not in MEMORY_CELLS:
+        raise ValueError(f"cell must be one of {sorted(MEMORY_CELLS)}; got {cell!r}")
+    n_x, n_y = 3, 2
+    parameters = MEMORY_CELLS[cell].initialize(n_x, n_a, n_y, rng,
+                                               scale=1.0 / np.sqrt(n_a + n_x))
+    if "bf" in parameters:
+        parameters["bf"][:] = forget_bias
+    return parameters
+
+
+def train_memory(cell, gap, seed, *, n_a=8, lead=5, updates=1500, batch=32,
+                 learning_rate=0.01, max_norm=1.0, forget_bias=0.0,
+                 eval_every=50, m_eval=256, m_test=1000, target=0.95):
+    """Train one network on the memory task from random weights; did it learn?
+
+    Arguments:
+    cell -- a key of ``MEMORY_CELLS``: "rnn" or "lstm"
+    gap -- distractor steps between the store step and the recall step
+    seed -- seeds every random draw of the run (weights, batches, tests)
+    n_a -- hidden units
+    lead -- distractor steps before the store step (as ``make_memory_task``)
+    updates -- the budget: at most this many Adam updates
+    batch -- sequences per update, freshly drawn every time
+    learning_rate -- Adam's step size
+    max_norm -- gradients are clipped to this global norm before each update
+    forget_bias -- initial bf of an LSTM (ignored by cells without one)
+    eval_every -- updates between two checks on a fixed validation batch of
+                  ``m_eval`` sequences; training stops at the first check
+                  whose accuracy reaches ``target``
+    m_test -- fresh sequences for the final test
+    target -- the test accuracy that counts as learned
+
+    The weights start as ``memory_initial_parameters`` draws them.
+
+    Returns a ``MemoryRun``.
+    """
+    if cell not in MEMORY_CELLS:
+        raise ValueError(f"cell must be one of {sorted(MEMORY_CELLS)}; got {cell!r}")
+    for name, value, minimum in [("gap", gap, 0), ("seed", seed, 0), ("n_a", n_a, 1),
+                                 ("lead", lead, 0), ("updates", updates, 1),
+                                 ("batch", batch, 1), ("eval_every", eval_every, 1),
+                                 ("m_eval", m_eval, 1), ("m_test", m_test, 1)]:
+        _check_int(name, value, minimum)
+    for name, value in [("learning_rate", learning_rate), ("max_norm", max_norm)]:
+        _check_positive(name, value)
+    if not 0 < target <= 1:
+        raise ValueError(f"target must be in (0, 1]; got {target!r}")
+
+    rng = np.random.default_rng(seed)
+    parameters = memory_initial_parameters(cell, n_a, rng, forget_bias)
+    optimizer = _Adam(parameters, learning_rate)
+    x_eval, bits_eval = make_memory_task(gap, m_eval, rng, lead=lead)
+
+    history, losses, done = [], [], 0
+    while done < updates:
+        x, bits = make_memory_task(gap, batch, rng, lead=lead)
+        loss, gradients = memory_loss_and_gradients(parameters, cell, x, bits)
+        clipped, _ = clip_by_global_norm(gradients, max_norm)
+        optimizer.update(parameters, clipped)
+        losses.append(loss)
+        done += 1
+        if done % eval_every == 0 or done == updates:
+            accuracy = _accuracy(parameters, cell, x_eval, bits_eval)
+            history.append((done, round(float(np.mean(losses)), 6), accuracy))
+            losses = []
+            if accuracy >= target:
+                break
+
+    x_test, bits_test = make_memory_task(gap, m_test, rng, lead=lead)
+    accuracy = _accuracy(parameters, cell, x_test, bits_test)
+    return MemoryRun(cell, gap, seed, n_a, count_parameters(parameters), done,
+                     accuracy, accuracy >= target, history)
