@@ -1,19 +1,22 @@
 """Backpropagation through time for the LSTM (chapter 3, eqs. (3.9)-(3.13)).
 
 Going back through one step, with da_next and dc_next the gradients of the
-loss with respect to a<t> and c<t> (concat = [a<t-1>; x<t>]):
+loss with respect to a<t> and c<t> (concat = [a<t-1>; x<t>]), ⊙ the
+element-wise product, and z_f, z_i, z_c, z_o the sums W* concat + b* before
+each gate's sigmoid (or the candidate's tanh):
 
-    dc  = dc_next + da_next * Γo * (1 - tanh(c<t>)**2)    all that reaches c<t>
-    dΓo = da_next * tanh(c<t>) * Γo (1 - Γo)
-    dc̃  = dc * Γi * (1 - c̃**2)
-    dΓi = dc * c̃ * Γi (1 - Γi)
-    dΓf = dc * c<t-1> * Γf (1 - Γf)
-    dW* = dΓ* concat.T,  db* = dΓ* summed over the examples
-    [da_prev; dxt] = Wf.T dΓf + Wi.T dΓi + Wc.T dc̃ + Wo.T dΓo
-    dc_prev = dc * Γf
+    dc   = dc_next + da_next ⊙ Γo ⊙ (1 - tanh(c<t>)**2)    all that reaches c<t>
+    dz_o = da_next ⊙ tanh(c<t>) ⊙ Γo ⊙ (1 - Γo)
+    dz_c = dc ⊙ Γi ⊙ (1 - c̃**2)
+    dz_i = dc ⊙ c̃ ⊙ Γi ⊙ (1 - Γi)
+    dz_f = dc ⊙ c<t-1> ⊙ Γf ⊙ (1 - Γf)
+    dW* = dz_* concat.T,  db* = dz_* summed over the examples
+    [da_prev; dxt] = Wf.T dz_f + Wi.T dz_i + Wc.T dz_c + Wo.T dz_o
+    dc_prev = dc ⊙ Γf
 
-Here dΓ* is the gradient at the input of the gate's sigmoid (or tanh). In
-code Γf, Γi, c̃, Γo are ft, it, cct, ot and their gradients dft, dit, dcct, dot.
+dz_* is the gradient of the loss with respect to the gate's sum z_* (dΓf
+would be the one with respect to the gate's output Γf). In code Γf, Γi, c̃,
+Γo are ft, it, cct, ot and the gradients of their sums dz_f, dz_i, dz_c, dz_o.
 The output layer (Wy, by) is not part of these functions.
 Columns are examples: da_next, dc_next are (n_a, m); a whole da is (n_a, m, T_x).
 """
@@ -64,20 +67,20 @@ def lstm_cell_backward_step(da_next, dc_next, cache):
     concat = np.concatenate((a_prev, xt), axis=0)      # [a_prev; xt], (n_a + n_x, m)
     tanh_c = np.tanh(c_next)
     dc = dc_next + da_next * ot * (1 - tanh_c ** 2)    # via c_next and a = Γo tanh(c)
-    dot = da_next * tanh_c * ot * (1 - ot)             # output gate, through its σ
-    dcct = dc * it * (1 - cct ** 2)                    # candidate, through its tanh
-    dit = dc * cct * it * (1 - it)                     # update gate, through its σ
-    dft = dc * c_prev * ft * (1 - ft)                  # forget gate, through its σ
-    dconcat = (p["Wf"].T @ dft + p["Wi"].T @ dit       # every gate read concat:
-               + p["Wc"].T @ dcct + p["Wo"].T @ dot)   # gradients add (n_a + n_x, m)
+    dz_o = da_next * tanh_c * ot * (1 - ot)            # output gate, through its σ
+    dz_c = dc * it * (1 - cct ** 2)                    # candidate, through its tanh
+    dz_i = dc * cct * it * (1 - it)                    # update gate, through its σ
+    dz_f = dc * c_prev * ft * (1 - ft)                 # forget gate, through its σ
+    dconcat = (p["Wf"].T @ dz_f + p["Wi"].T @ dz_i     # every gate read concat:
+               + p["Wc"].T @ dz_c + p["Wo"].T @ dz_o)  # gradients add (n_a + n_x, m)
     gradients = {
         "dxt": dconcat[n_a:],                          # bottom rows: the input
         "da_prev": dconcat[:n_a],                      # top rows: the previous state
         "dc_prev": dc * ft,                            # memory kept through Γf
     }
-    for (W, b), dgate in zip(_GATE_KEYS, (dft, dit, dcct, dot)):
-        gradients["d" + W] = dgate @ concat.T          # gate weights (n_a, n_a + n_x)
-        gradients["d" + b] = dgate.sum(axis=1, keepdims=True)  # bias: sum over examples
+    for (W, b), dz in zip(_GATE_KEYS, (dz_f, dz_i, dz_c, dz_o)):
+        gradients["d" + W] = dz @ concat.T             # gate weights (n_a, n_a + n_x)
+        gradients["d" + b] = dz.sum(axis=1, keepdims=True)  # bias: sum over examples
     return gradients
 
 
