@@ -5,22 +5,53 @@ A batch of m names, T = (longest name) + 1 steps, columns are names:
     x     (27, m, T)   one-hot inputs; x<1> = 0, x<t+1> = character t
     Y     (m, T)       targets: the characters, then '\\n' (index 0)
     mask  (m, T)       1 where a name has a target, 0 on padding
+
+The same works for any vocabulary whose index 0 is the end token: give
+token sequences (lists of ints in 1..vocab_size - 1) and ``vocab_size``
+(chapter 6 does, with the events of fiddle tunes); x is then
+(vocab_size, m, T).
 """
 
 import numpy as np
 
 from .vocab import VOCAB_SIZE, encode
 
-__all__ = ["make_batch", "shuffled_batches"]
+__all__ = ["encode_sequences", "make_batch", "shuffled_batches"]
 
 
-def make_batch(names):
-    """One-hot x (27, m, T), targets Y (m, T) and mask (m, T) for ``names``."""
-    encoded = [encode(name) for name in names]
+def encode_sequences(names, vocab_size=VOCAB_SIZE):
+    """Names (str) or token sequences as lists of token indices.
+
+    A name is encoded with the 27-symbol vocabulary; a sequence of ints is
+    checked: every token in 1..vocab_size - 1 (index 0 is the end token,
+    which follows every sequence and may not occur inside one). ValueError
+    names the first bad sequence and token.
+    """
+    out = []
+    for i, seq in enumerate(names):
+        if isinstance(seq, str):
+            out.append(encode(seq))
+            continue
+        seq = [int(ix) for ix in seq]
+        bad = [ix for ix in seq if not 0 < ix < vocab_size]
+        if bad:
+            raise ValueError(f"sequence {i} holds index {bad[0]}; tokens "
+                             f"must be in 1..{vocab_size - 1} (0 is the end "
+                             "token, added after every sequence)")
+        out.append(seq)
+    return out
+
+
+def make_batch(names, vocab_size=VOCAB_SIZE):
+    """One-hot x (n_x, m, T), targets Y (m, T) and mask (m, T) for ``names``.
+
+    ``names`` are strings (n_x = 27) or token sequences (n_x = vocab_size).
+    """
+    encoded = encode_sequences(names, vocab_size)
     if not encoded:
         raise ValueError("names must not be empty")
     m, T = len(encoded), max(len(e) for e in encoded) + 1
-    x = np.zeros((VOCAB_SIZE, m, T))
+    x = np.zeros((vocab_size, m, T))
     Y = np.zeros((m, T), dtype=np.intp)     # padding: index 0, masked out
     mask = np.zeros((m, T))
     for i, indices in enumerate(encoded):

@@ -35,7 +35,7 @@ from ..cells import CELLS, cell_of, get_cell
 from ..clipping import clip_by_global_norm
 from ..optim import Adagrad, Adam
 from ..validation import check_parameters
-from .batching import make_batch, shuffled_batches
+from .batching import encode_sequences, make_batch, shuffled_batches
 from .config import ENGINES, TrainConfig
 from .vocab import VOCAB_SIZE, split_names
 
@@ -133,7 +133,7 @@ def _optimizer(parameters, config):
 
 
 def train(names, cell="rnn", config=None, progress=None, history=None,
-          **settings):
+          vocab_size=None, **settings):
     """Train an RNN or LSTM language model on names; return its parameters.
 
     Arguments:
@@ -148,6 +148,10 @@ def train(names, cell="rnn", config=None, progress=None, history=None,
                 only when interactive (a terminal or a notebook kernel)
     history -- a list; one dict per epoch is appended to it: epoch,
                train_nll and valid_nll (nats/char), seconds
+    vocab_size -- None for names (27 symbols); for any other vocabulary,
+                  its size, and ``names`` are then token sequences: lists
+                  of ints in 1..vocab_size - 1, index 0 being the end token
+                  that the model learns to predict after each sequence
 
     Returns the parameters with the best validation loss. They depend only
     on the names, the settings and the machine's arithmetic: the same seed
@@ -156,21 +160,23 @@ def train(names, cell="rnn", config=None, progress=None, history=None,
     entry = get_cell(cell)
     config = dataclasses.replace(config or TrainConfig(), **settings)
     show = _interactive() if progress is None else bool(progress)
-    fit_names, valid_names = split_names(list(names), config.valid_fraction,
+    n_x = VOCAB_SIZE if vocab_size is None else int(vocab_size)
+    names = encode_sequences(list(names), n_x)       # checked once
+    fit_names, valid_names = split_names(names, config.valid_fraction,
                                          config.seed)
     rng = np.random.default_rng(config.seed)
-    parameters = entry.initialize(VOCAB_SIZE, config.n_a, VOCAB_SIZE, rng,
+    parameters = entry.initialize(n_x, config.n_a, n_x, rng,
                                   scale=config.init_scale)
     if cell == "lstm":
         parameters["bf"][:] = config.forget_bias
     optimizer = _optimizer(parameters, config)
-    valid_batch = make_batch(valid_names)
+    valid_batch = make_batch(valid_names, n_x)
     best, best_nll, waited = None, np.inf, 0
     start = time.perf_counter()
     for epoch in range(1, config.max_epochs + 1):
         total, count = 0.0, 0.0
         for batch in shuffled_batches(fit_names, config.batch_size, rng):
-            x, Y, mask = make_batch(batch)
+            x, Y, mask = make_batch(batch, n_x)
             keep = None
             if config.dropout > 0:                  # inverted dropout
                 drawn = rng.random((config.n_a,) + Y.shape)
@@ -214,6 +220,8 @@ def _evaluate_batch(parameters, cell, x, Y, mask, engine="reference"):
 def evaluate(parameters, names, cell=None, engine="reference"):
     """Negative log-likelihood per character, in nats, of ``names``.
 
+    ``names`` may also be token sequences of another vocabulary (lists of
+    ints in 1..n_y - 1, as for ``train``); n_y is read from the weights.
     Every character of every name is predicted, and so is the end token
     after it (a name of length L counts L + 1 predictions); each name
     starts from a<0> = 0 with the zero vector as first input. ``cell``
@@ -227,7 +235,8 @@ def evaluate(parameters, names, cell=None, engine="reference"):
         raise ValueError("names must not be empty")
     total, count = 0.0, 0.0
     for first in range(0, len(names), 256):          # bounded memory
-        x, Y, mask = make_batch(names[first:first + 256])
+        x, Y, mask = make_batch(names[first:first + 256],
+                                parameters["by"].shape[0])
         _, y_hat, _ = _forward(parameters, cell, x, engine)
         total += _nll_sum(y_hat, Y, mask)
         count += mask.sum()

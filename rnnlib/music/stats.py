@@ -108,31 +108,82 @@ def bar_regularity(tunes):
 
 
 class CopyFinder:
-    """Longest run of a tune's events that occurs in a training tune."""
+    """Longest run of a tune's events that occurs in a training tune.
+
+    Every run of n events is reduced to one 64-bit number (a polynomial
+    hash, computed for all positions at once from prefix sums that wrap
+    around modulo 2**64); runs of the training tunes that cross from one
+    tune into the next are left out. A binary search on n then finds the
+    longest run of a tune whose number is among the training runs' numbers.
+    Two different runs share a number with probability about 2**-64 per
+    pair: negligible here.
+    """
+
+    _BASE = np.uint64(1_000_003)
 
     def __init__(self, training_tunes):
-        self.tunes = [tuple(t) for t in training_tunes]
-        self._grams = {}
+        self._ids = {}
+        tunes = [self._encode(t) for t in training_tunes]
+        self._flat = np.concatenate(tunes) if tunes else np.zeros(0, np.uint64)
+        self._tune_of = np.repeat(np.arange(len(tunes)),
+                                  [len(t) for t in tunes])
+        self._known = {}
 
-    def _has(self, run):
-        n = len(run)
-        if n not in self._grams:
-            self._grams[n] = {t[i:i + n] for t in self.tunes
-                              for i in range(len(t) - n + 1)}
-        return run in self._grams[n]
+    def _encode(self, tune, add=True):
+        out = []
+        for e in tune:
+            if e not in self._ids:
+                if not add:
+                    out.append(0)                   # never in training
+                    continue
+                self._ids[e] = len(self._ids) + 1
+            out.append(self._ids[e])
+        return np.array(out, dtype=np.uint64)
+
+    def _hashes(self, ids, n):
+        """Hash of every run of n consecutive entries of ``ids``."""
+        with np.errstate(over="ignore"):
+            powers = np.cumprod(np.full(len(ids), self._BASE, np.uint64))
+            prefix = np.concatenate([[np.uint64(0)],
+                                     np.cumsum(ids * powers[::-1])])
+            # run i..i+n-1: sum ids[k] B^(L - k), times B^i below
+            runs = (prefix[n:] - prefix[:-n]) * np.concatenate(
+                [[np.uint64(1)], powers])[:len(ids) - n + 1]
+            # now sum ids[k] B^(L - (k - i)); times B^-L (B is odd, so it
+            # has an inverse modulo 2**64): the same number in any array
+            inverse = pow(int(self._BASE), -1, 2 ** 64)
+            return runs * np.uint64(pow(inverse, len(ids), 2 ** 64))
+
+    def _training(self, n):
+        if n not in self._known:
+            runs = self._hashes(self._flat, n)
+            first = np.arange(len(runs))
+            inside = self._tune_of[first] == self._tune_of[first + n - 1]
+            self._known[n] = np.unique(runs[inside])
+        return self._known[n]
 
     def longest(self, tune):
         """Length of the longest run of consecutive events of ``tune``
         that also occurs in a training tune (0 if no event does)."""
-        tune = tuple(tune)
-        lo, hi = 0, len(tune)                 # a run of lo events occurs
+        ids = self._encode(tune, add=False)
+        lo, hi = 0, len(ids)                  # a run of lo events occurs
         while lo < hi:                        # binary search on the length
             n = (lo + hi + 1) // 2
-            if any(self._has(tune[i:i + n]) for i in range(len(tune) - n + 1)):
+            runs = self._hashes(ids, n)
+            runs = runs[_no_unknown(ids, n)]
+            known = self._training(n)
+            at = np.minimum(np.searchsorted(known, runs), len(known) - 1)
+            if len(known) and np.any(known[at] == runs):
                 lo = n
             else:
                 hi = n - 1
         return lo
+
+
+def _no_unknown(ids, n):
+    """Mask of the runs of n entries of ``ids`` that hold no 0 (unknown)."""
+    zeros = np.concatenate([[0], np.cumsum(ids == 0)])
+    return (zeros[n:] - zeros[:-n]) == 0
 
 
 def longest_copy(tunes, training_tunes):
