@@ -1,28 +1,29 @@
-"""Backpropagation through time for the GRU (chapter 4).
+"""Backpropagation through time for the GRU (chapter 4, eqs. (4.6)-(4.10)).
 
-The forward step was (concat = [a<t-1>; x<t>], concat_r = [Γr * a<t-1>; x<t>])
+The forward step was (concat = [a<t-1>; x<t>], concat_r = [Γr ⊙ a<t-1>; x<t>],
+⊙ the element-wise product)
 
-    Γu = σ(Wu concat + bu),  Γr = σ(Wr concat + br),  c̃ = tanh(Wc concat_r + bc)
-    a<t> = Γu * c̃ + (1 - Γu) * a<t-1>
+    Γu = σ(z_u), z_u = Wu concat + bu        Γr = σ(z_r), z_r = Wr concat + br
+    c̃ = tanh(z_c), z_c = Wc concat_r + bc    a<t> = Γu ⊙ c̃ + (1 - Γu) ⊙ a<t-1>
 
 Going back through one step, with da_next the gradient of the loss with
-respect to a<t>:
+respect to a<t>, and dz_* the gradient with respect to the sum z_* (what the
+weights multiply into):
 
-    dc̃  = da_next * Γu * (1 - c̃**2)               at the candidate's tanh input
-    dΓu = da_next * (c̃ - a<t-1>) * Γu (1 - Γu)     at the update gate's σ input
-    [dra; dxc] = Wc.T dc̃                           to concat_r: dra reaches Γr * a<t-1>
-    dΓr = dra * a<t-1> * Γr (1 - Γr)               at the reset gate's σ input
-    [dah; dxg] = Wu.T dΓu + Wr.T dΓr               to concat, through both gates
-    da_prev = da_next * (1 - Γu) + dah + dra * Γr  three paths into a<t-1>
-    dxt = dxg + dxc                                two paths into x<t>
-    dWu = dΓu concat.T,  dWr = dΓr concat.T,  dWc = dc̃ concat_r.T
-    db* = dΓ* (or dc̃) summed over the examples
+    dz_c = da_next ⊙ Γu ⊙ (1 - c̃**2)                candidate, through tanh
+    dz_u = da_next ⊙ (c̃ - a<t-1>) ⊙ Γu ⊙ (1 - Γu)   update gate, through σ
+    [dra; dxc] = Wc.T dz_c                          dra reaches Γr ⊙ a<t-1>
+    dz_r = dra ⊙ a<t-1> ⊙ Γr ⊙ (1 - Γr)             reset gate, through σ
+    [dah; dxg] = Wu.T dz_u + Wr.T dz_r              both gates read concat
+    da_prev = da_next ⊙ (1 - Γu) + dah + dra ⊙ Γr   three paths into a<t-1>
+    dxt = dxg + dxc                                 two paths into x<t>
+    dWu = dz_u concat.T,  dWr = dz_r concat.T,  dWc = dz_c concat_r.T
+    db* = dz_* summed over the examples
 
 a<t-1> reaches a<t> along three paths: directly through (1 - Γu), through
-both gates (which read concat), and through Γr * a<t-1> inside the
+both gates (which read concat), and through Γr ⊙ a<t-1> inside the
 candidate; da_prev is the sum of the three. In code Γu, Γr, c̃ are ut, rt,
-cct and their gradients dut, drt, dcct. The output layer (Wy, by) is not
-part of these functions.
+cct. The output layer (Wy, by) is not part of these functions.
 Columns are examples: da_next is (n_a, m); a whole da is (n_a, m, T_x).
 """
 
@@ -67,23 +68,23 @@ def gru_cell_backward_step(da_next, cache):
     p = parameters
     n_a = a_prev.shape[0]
     concat = np.concatenate((a_prev, xt), axis=0)        # [a_prev; xt]
-    concat_r = np.concatenate((rt * a_prev, xt), axis=0)  # [Γr * a_prev; xt]
-    dcct = da_next * ut * (1 - cct ** 2)               # candidate, through its tanh
-    dut = da_next * (cct - a_prev) * ut * (1 - ut)     # update gate, through its σ
-    dconcat_r = p["Wc"].T @ dcct                       # to [Γr * a_prev; xt]
-    dra = dconcat_r[:n_a]                              # reaches Γr * a_prev
-    drt = dra * a_prev * rt * (1 - rt)                 # reset gate, through its σ
-    dconcat = p["Wu"].T @ dut + p["Wr"].T @ drt        # both gates read concat
+    concat_r = np.concatenate((rt * a_prev, xt), axis=0)  # [Γr ⊙ a_prev; xt]
+    dz_c = da_next * ut * (1 - cct ** 2)               # candidate, through its tanh
+    dz_u = da_next * (cct - a_prev) * ut * (1 - ut)    # update gate, through its σ
+    dconcat_r = p["Wc"].T @ dz_c                       # to [Γr ⊙ a_prev; xt]
+    dra = dconcat_r[:n_a]                              # reaches Γr ⊙ a_prev
+    dz_r = dra * a_prev * rt * (1 - rt)                # reset gate, through its σ
+    dconcat = p["Wu"].T @ dz_u + p["Wr"].T @ dz_r      # both gates read concat
     gradients = {
         "dxt": dconcat[n_a:] + dconcat_r[n_a:],        # via the gates and c̃
         "da_prev": (da_next * (1 - ut)                 # kept through 1 - Γu,
                     + dconcat[:n_a]                    # via the gates,
-                    + dra * rt),                       # via Γr * a_prev in c̃
+                    + dra * rt),                       # via Γr ⊙ a_prev in c̃
     }
-    for (W, b, _), dgate, inputs in zip(GRU_GATES, (dut, drt, dcct),
-                                        (concat, concat, concat_r)):
-        gradients["d" + W] = dgate @ inputs.T          # gate weights (n_a, n_a + n_x)
-        gradients["d" + b] = dgate.sum(axis=1, keepdims=True)  # bias: sum over examples
+    for (W, b, _), dz, inputs in zip(GRU_GATES, (dz_u, dz_r, dz_c),
+                                     (concat, concat, concat_r)):
+        gradients["d" + W] = dz @ inputs.T             # gate weights (n_a, n_a + n_x)
+        gradients["d" + b] = dz.sum(axis=1, keepdims=True)  # bias: sum over examples
     return gradients
 
 

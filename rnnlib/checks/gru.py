@@ -302,14 +302,14 @@ BACKWARD_CELL_MISTAKES = {
         "depends on a_prev itself, so add da_next * (1 - Γu).", ["da_prev"]),
     "da_prev_without_gates": (
         "da_prev is missing the path through the gates: Γu and Γr read concat = "
-        "[a_prev; xt], so add Wu[:, :n_a].T @ dΓu + Wr[:, :n_a].T @ dΓr.",
+        "[a_prev; xt], so add Wu[:, :n_a].T @ dz_u + Wr[:, :n_a].T @ dz_r.",
         ["da_prev"]),
     "da_prev_without_candidate": (
         "da_prev is missing the path through the candidate: c̃ reads Γr * a_prev, so "
-        "add (Wc[:, :n_a].T @ dc̃) * Γr.", ["da_prev"]),
+        "add (Wc[:, :n_a].T @ dz_c) * Γr.", ["da_prev"]),
     "candidate_without_reset": (
         "the candidate's path into da_prev is missing the reset gate: c̃ reads "
-        "Γr * a_prev, so that path is (Wc[:, :n_a].T @ dc̃) * Γr.", ["da_prev"]),
+        "Γr * a_prev, so that path is (Wc[:, :n_a].T @ dz_c) * Γr.", ["da_prev"]),
     "direct_with_update": (
         "the direct path into da_prev uses Γu; a_prev is kept with weight 1 - Γu, "
         "so it is da_next * (1 - Γu).", ["da_prev"]),
@@ -319,32 +319,32 @@ BACKWARD_CELL_MISTAKES = {
         "same order.", _GRADIENT_KEYS),
     "dWc_from_concat": (
         "dWc uses [a_prev; xt]; the candidate multiplies Wc with "
-        "[Γr * a_prev; xt], so dWc = dc̃ @ [Γr * a_prev; xt].T.", ["dWc"]),
+        "[Γr * a_prev; xt], so dWc = dz_c @ [Γr * a_prev; xt].T.", ["dWc"]),
     "dxt_without_candidate": (
         "dxt is missing the path through the candidate: xt feeds c̃ too, so add "
-        "Wc[:, n_a:].T @ dc̃.", ["dxt"]),
+        "Wc[:, n_a:].T @ dz_c.", ["dxt"]),
     "dxt_without_gates": (
         "dxt is missing the path through the gates: xt feeds Γu and Γr too, so add "
-        "Wu[:, n_a:].T @ dΓu + Wr[:, n_a:].T @ dΓr.", ["dxt"]),
+        "Wu[:, n_a:].T @ dz_u + Wr[:, n_a:].T @ dz_r.", ["dxt"]),
     "c_without_tanh_derivative": (
         "the candidate's gradient is missing the tanh derivative: "
-        "dc̃ = da_next * Γu * (1 - c̃**2).", ["dbc"]),
+        "dz_c = da_next * Γu * (1 - c̃**2).", ["dbc"]),
     "u_flipped": (
         "the update gate's gradient has the wrong sign: a<t> = Γu * c̃ + "
-        "(1 - Γu) * a_prev, so dΓu = da_next * (c̃ - a_prev) * Γu * (1 - Γu), "
+        "(1 - Γu) * a_prev, so dz_u = da_next * (c̃ - a_prev) * Γu * (1 - Γu), "
         "not (a_prev - c̃).", ["dbu"]),
     "u_without_a_prev": (
         "the update gate's gradient forgets that Γu also weighs a_prev (with "
-        "1 - Γu): dΓu = da_next * (c̃ - a_prev) * Γu * (1 - Γu).", ["dbu"]),
+        "1 - Γu): dz_u = da_next * (c̃ - a_prev) * Γu * (1 - Γu).", ["dbu"]),
     "u_without_sigmoid_derivative": (
         "the update gate's gradient is missing the sigmoid derivative: "
-        "dΓu = da_next * (c̃ - a_prev) * Γu * (1 - Γu).", ["dbu"]),
+        "dz_u = da_next * (c̃ - a_prev) * Γu * (1 - Γu).", ["dbu"]),
     "r_without_a_prev": (
         "the reset gate's gradient forgets a_prev: Γr multiplies a_prev, so "
-        "dΓr = (Wc[:, :n_a].T @ dc̃) * a_prev * Γr * (1 - Γr).", ["dbr"]),
+        "dz_r = (Wc[:, :n_a].T @ dz_c) * a_prev * Γr * (1 - Γr).", ["dbr"]),
     "r_without_sigmoid_derivative": (
         "the reset gate's gradient is missing the sigmoid derivative: "
-        "dΓr = (Wc[:, :n_a].T @ dc̃) * a_prev * Γr * (1 - Γr).", ["dbr"]),
+        "dz_r = (Wc[:, :n_a].T @ dz_c) * a_prev * Γr * (1 - Γr).", ["dbr"]),
 }
 
 SEQUENCE_BACKWARD_MISTAKES = {
