@@ -26,7 +26,8 @@ def _cases():
 def test_every_checker_is_found():
     assert {"check_rnn_cell_forward", "check_rnn_forward", "check_lstm_cell_forward",
             "check_lstm_forward", "check_rnn_cell_backward", "check_rnn_backward",
-            "check_lstm_cell_backward", "check_lstm_backward"} <= set(CHECKERS)
+            "check_lstm_cell_backward", "check_lstm_backward", "check_clip",
+            "check_sample", "check_optimize", "check_model"} <= set(CHECKERS)
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUES))

@@ -22,6 +22,7 @@ import importlib
 import pkgutil
 
 from ._core import CheckFailed, catalogue
+from .charlm import check_clip, check_model, check_optimize, check_sample
 from .backward import (check_lstm_backward, check_lstm_cell_backward,
                        check_rnn_backward, check_rnn_cell_backward)
 from .forward import (check_lstm_cell_forward, check_lstm_forward,
@@ -35,7 +36,8 @@ __all__ = ["CheckFailed", "all_checkers", "catalogue",
            "check_rnn_cell_backward", "check_rnn_backward",
            "check_lstm_cell_backward", "check_lstm_backward",
            "check_gru_cell_forward", "check_gru_forward",
-           "check_gru_cell_backward", "check_gru_backward"]
+           "check_gru_cell_backward", "check_gru_backward",
+           "check_clip", "check_sample", "check_optimize", "check_model"]
 
 
 def all_checkers():
