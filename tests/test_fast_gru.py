@@ -171,3 +171,38 @@ def test_backward_errors_are_clear():
     assert _error(fast.lstm_backward, da, caches)[0] is TypeError
     assert _error(fast.gru_backward, da, fast.rnn_forward(
         x, a0, rnnlib.initialize_rnn_parameters(3, 4, 2, rng))[-1])[0] is TypeError
+
+
+def force_parts(monkeypatch, cores):
+    """The threaded path (normally only at large sizes), forced on small shapes."""
+    import rnnlib.fast.parallel as parallel
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ELEMENTS", 1)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: cores)
+
+
+@pytest.mark.parametrize("cores, m", [(2, 5), (3, 7), (2, 1), (3, 2)])
+def test_batch_split_in_threads_equals_reference(monkeypatch, cores, m):
+    force_parts(monkeypatch, cores)
+    rng = np.random.default_rng(12 + m)
+    x, a0, p, da = problem(3, 5, 2, m, 9, rng)
+    for T_da in (9, 6):
+        (ref_out, ref_grads), (fast_out, fast_grads) = run_both(x, a0, p,
+                                                                da[:, :, :T_da])
+        for got, want in zip(fast_out, ref_out):
+            assert rel_error(got, want) < 1e-12
+        for key in GRAD_KEYS:
+            assert rel_error(fast_grads[key], ref_grads[key]) < 1e-12, key
+
+
+def test_batch_split_keeps_float32_and_fresh_arrays(monkeypatch):
+    force_parts(monkeypatch, 2)
+    rng = np.random.default_rng(13)
+    x, a0, p, da = problem(4, 6, 3, 8, 5, rng)
+    x32, a32, da32 = (v.astype(np.float32) for v in (x, a0, da))
+    p32 = {k: v.astype(np.float32) for k, v in p.items()}
+    (a, y), grads = run(fast.gru_forward, fast.gru_backward, x32, a32, p32, da32)
+    assert a.dtype == y.dtype == np.float32
+    assert all(v.dtype == np.float32 for v in grads.values())
+    kept = a.copy()
+    run(fast.gru_forward, fast.gru_backward, x32 * 2, a32, p32, da32)
+    np.testing.assert_array_equal(a, kept)

@@ -27,8 +27,10 @@ to the GRU:
   with two products per step; the weight gradients and dx are single matrix
   products after it.
 
-Unlike the RNN and the LSTM, this cell runs the whole batch in one thread
-(no split into parts per core); the buffers come from the engine's pool.
+* at large sizes the batch is cut into one part per core, and each part runs
+  its whole time loop in its own thread (``rnnlib.fast.parallel``), as for
+  the RNN and the LSTM; the buffers come from the engine's pool.
+
 ``rnnlib.gru`` holds the clear, checked version of the same mathematics.
 """
 
@@ -37,8 +39,9 @@ import numpy as np
 from ..gru import GRU_PARAMETER_SHAPES
 from .activations import exp_route_pays, sigmoid_of_negated, tanh_of_negated_double
 from .checks import checked_inputs
-from .layout import (SequenceCaches, common_dtype, concat_rows, gradient_rows,
-                     output_layer, reshape_view, to_columns)
+from .layout import (SequenceCaches, common_dtype, concat_rows, copy_transposed,
+                     gradient_rows, output_layer, reshape_view, to_columns)
+from .parallel import matmul, run_parts, split_rows
 from .workspace import Lease, pool
 
 __all__ = ["GRUCaches", "gru_forward", "gru_backward"]
@@ -94,10 +97,11 @@ def gru_forward(x, a0, parameters):
     n_a = a0.shape[0]
     dtype = common_dtype(x, a0, *(p[k] for k in GRU_PARAMETER_SHAPES))
     caches = GRUCaches(p, x, n_a)
-    HX = caches.HX = concat_rows(x, a0, dtype, caches)   # [a<t> | x<t+1> | 1]
+    parts = split_rows(m, n_a)                           # one part, or one per core
+    HX = caches.HX = concat_rows(x, a0, dtype, caches, parts)  # [a<t> | x<t+1> | 1]
     G = caches.gates = pool.empty((T_x, m, 3 * n_a), dtype, caches)
     RA = caches.RA = pool.empty((T_x, m, n_a), dtype, caches)
-    exp_route = exp_route_pays(m, n_a)
+    exp_route = exp_route_pays(parts[0].stop - parts[0].start, n_a)
 
     with Lease() as scratch:
         # Gate rows negated: the products give -z and σ(z) = 1 / (1 + e^-z);
@@ -113,16 +117,30 @@ def gru_forward(x, a0, parameters):
 
         # Input projections (bias included) of every step and block at once.
         G2 = reshape_view(G, (T_x * m, 3 * n_a))
-        np.matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wb[:, n_a:].T, out=G2)
-        _forward_steps(G, RA, HX, WgT, WcT, exp_route, scratch)
+        matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wb[:, n_a:].T, G2, parts)
 
-    a = to_columns(HX[1:, :, :n_a])                     # (n_a, m, T_x), new
-    y = output_layer(p["Wy"], p["by"], a, dtype)        # (n_y, m, T_x), new
+        # The time loop, on all rows or on parts of the batch side by side;
+        # each part also copies its rows of a into the book's layout.
+        a = np.empty((n_a, m, T_x), dtype)                # new array
+
+        def steps(rows):
+            _forward_steps(G[:, rows], RA[:, rows], HX[:, rows], WgT, WcT,
+                           exp_route, scratch)
+            copy_transposed(HX[1:, rows, :n_a], a[:, rows])
+
+        run_parts(steps, parts)
+
+    y = output_layer(p["Wy"], p["by"], a, dtype, parts)  # (n_y, m, T_x), new
     return a, y, caches
 
 
 def _forward_steps(G, RA, HX, WgT, WcT, exp_route, owner):
-    """The time loop of ``gru_forward``: fills G with [Γu | Γr | c̃], RA and a."""
+    """The time loop of ``gru_forward`` for some rows (examples) of the batch.
+
+    G, RA, HX are these rows of the caches' arrays, G holding the input
+    projections; fills G with [Γu | Γr | c̃], RA with Γr * a<t-1> and the
+    hidden-state part of HX with a<1> ... a<T_x>.
+    """
     T_x, m, n_a = RA.shape
     gates = list(G[:, :, :2 * n_a])              # -z_u | -z_r, then Γu | Γr
     u, r = list(G[:, :, :n_a]), list(G[:, :, n_a:2 * n_a])
@@ -148,18 +166,20 @@ def _forward_steps(G, RA, HX, WgT, WcT, exp_route, owner):
             np.add(a[t], cand_part, out=a[t + 1])         # a<t>
 
 
-def _factors(caches, T_x, owner):
+def _factors(G, HX, owner):
     """Per-step factors of the backward pass, for all steps at once.
+
+    G (T_x, m, 3 n_a) and HX are (rows of) the caches' gates and inputs.
 
     K[t] = [k_u | k_r | k_c | 1 - Γu] (m, 4 n_a) with
     k_u = (c̃ - a<t-1>) Γu (1 - Γu), k_r = a<t-1> Γr (1 - Γr), k_c = Γu (1 - c̃^2):
     dz_u = g k_u, dz_c = g k_c, dz_r = (dz_c Wc_a) k_r, with g the total
     gradient into a<t>.
     """
-    n_a, m = caches.n_a, caches.m
-    G = caches.gates[:T_x]
+    T_x, m, n_a3 = G.shape
+    n_a = n_a3 // 3
     u, r, cc = G[:, :, :n_a], G[:, :, n_a:2 * n_a], G[:, :, 2 * n_a:]
-    a_prev = caches.HX[:T_x, :, :n_a]
+    a_prev = HX[:T_x, :, :n_a]
     K = pool.empty((T_x, m, 4, n_a), G.dtype, owner)
     k_u, k_r, k_c, keep = K[:, :, 0], K[:, :, 1], K[:, :, 2], K[:, :, 3]
     np.subtract(1, u, out=keep)                          # 1 - Γu
@@ -175,12 +195,18 @@ def _factors(caches, T_x, owner):
     return K
 
 
-def _backward_steps(caches, da_rows, dZ, K, Wg, Wc_a, da0, owner):
-    """The time loop of ``gru_backward``: fills dZ[t] = [dz_u | dz_r | dz_c]
-    from the upstream gradient ``da_rows`` and ``da0`` with the gradient into a<0>."""
+def _backward_steps(G, HX, da_rows, dZ, Wg, Wc_a, da0, owner):
+    """The time loop of ``gru_backward`` for some rows (examples) of the batch.
+
+    G, HX are these rows of the caches' gates and inputs, ``da_rows``, ``dZ``
+    and ``da0`` these rows of ``gru_backward``'s arrays. Fills dZ[t] =
+    [dz_u | dz_r | dz_c] from the upstream gradient ``da_rows``, and ``da0``
+    with the gradient into a<0>.
+    """
     T_x, m, n_a = da_rows.shape
     dtype = dZ.dtype
-    r = caches.gates[:, :, n_a:2 * n_a]
+    K = _factors(G[:T_x], HX, owner)                     # before the loop
+    r = G[:, :, n_a:2 * n_a]
     g = pool.empty((m, n_a), dtype, owner)               # total gradient into a<t>
     dra = pool.empty((m, n_a), dtype, owner)             # into Γr * a<t-1>
     part = pool.empty((m, n_a), dtype, owner)
@@ -218,33 +244,38 @@ def gru_backward(da, caches):
                         f"{type(caches).__name__} (caches of the reference "
                         "gru_forward go to rnnlib.gru_backward)")
     n_a, m = caches.n_a, caches.m
+    parts = split_rows(m, n_a)                           # one part, or one per core
     with Lease() as lease:
-        da_rows, dtype = gradient_rows(da, caches, lease)   # (T_x, m, n_a)
+        da_rows, dtype = gradient_rows(da, caches, lease, parts)  # (T_x, m, n_a)
         T_x = da_rows.shape[0]
         HX = caches.HX[:T_x + 1]
         Wb = _stacked(caches.parameters, dtype, lease)      # (3 n_a, n_a + n_x + 1)
         Wg = np.ascontiguousarray(Wb[:2 * n_a, :n_a])       # a half of [Wu; Wr]
         Wc_a = np.ascontiguousarray(Wb[2 * n_a:, :n_a])     # a half of Wc
-        K = _factors(caches, T_x, lease)
         dZ = pool.empty((T_x, m, 3 * n_a), dtype, lease)    # [dz_u | dz_r | dz_c]
         da0 = np.empty((n_a, m), dtype)                     # new array
-        _backward_steps(caches, da_rows, dZ, K, Wg, Wc_a, da0, lease)
+
+        def steps(rows):
+            _backward_steps(caches.gates[:T_x, rows], HX[:, rows], da_rows[:, rows],
+                            dZ[:, rows], Wg, Wc_a, da0[:, rows], lease)
+
+        run_parts(steps, parts)
 
         # Every step at once: gates [dW | db] = sum_t dz<t> [a<t-1>; x<t>; 1]^T,
         # candidate: the same with Γr * a<t-1> in place of a<t-1>.
         dZ2 = dZ.reshape(T_x * m, 3 * n_a)
         n_ax1 = Wb.shape[1]
         dWb = np.empty((3 * n_a, n_ax1), dtype)
-        np.matmul(dZ2[:, :2 * n_a].T, HX[:T_x].reshape(T_x * m, n_ax1),
-                  out=dWb[:2 * n_a])
+        matmul(dZ2[:, :2 * n_a].T, HX[:T_x].reshape(T_x * m, n_ax1),
+               dWb[:2 * n_a], parts)
         dz_c = dZ2[:, 2 * n_a:]
-        np.matmul(dz_c.T, caches.RA[:T_x].reshape(T_x * m, n_a),
-                  out=dWb[2 * n_a:, :n_a])
-        np.matmul(dz_c.T, HX[:T_x, :, n_a:].reshape(T_x * m, n_ax1 - n_a),
-                  out=dWb[2 * n_a:, n_a:])
+        matmul(dz_c.T, caches.RA[:T_x].reshape(T_x * m, n_a),
+               dWb[2 * n_a:, :n_a], parts)
+        matmul(dz_c.T, HX[:T_x, :, n_a:].reshape(T_x * m, n_ax1 - n_a),
+               dWb[2 * n_a:, n_a:], parts)
         dx_rows = pool.empty((T_x, m, n_ax1 - n_a - 1), dtype, lease)
-        np.matmul(dZ2, Wb[:, n_a:-1], out=reshape_view(dx_rows, (T_x * m, -1)))
-        gradients = {"dx": to_columns(dx_rows), "da0": da0}
+        matmul(dZ2, Wb[:, n_a:-1], reshape_view(dx_rows, (T_x * m, -1)), parts)
+        gradients = {"dx": to_columns(dx_rows, parts), "da0": da0}
         for k, gate in enumerate(GATE_ORDER):
             rows = slice(k * n_a, (k + 1) * n_a)
             gradients["dW" + gate] = np.ascontiguousarray(dWb[rows, :-1])
