@@ -112,11 +112,12 @@ def test_improvise_draws_from_the_cells_prediction():
 
 def test_temperature_matches_scaled_logits():
     vocab, p = _toy_model()
-    from rnnlib.music.generate import _temper
+    from rnnlib.music.generate import apply_temperature
     y = np.array([[0.7], [0.2], [0.1]])
     z = np.log(y)
     want = np.exp(z / 0.5) / np.exp(z / 0.5).sum()
-    assert np.allclose(_temper(y, 0.5), want)
+    assert np.allclose(apply_temperature(y, 0.5), want)
+    assert np.allclose(apply_temperature(y, 1e-3)[:, 0], [1, 0, 0])
 
 
 def test_train_script_quick(tmp_path):

@@ -29,6 +29,7 @@ from .forward import (check_lstm_cell_forward, check_lstm_forward,
                       check_rnn_cell_forward, check_rnn_forward)
 from .gru import (check_gru_backward, check_gru_cell_backward, check_gru_cell_forward,
                   check_gru_forward)
+from .music import check_apply_temperature
 
 __all__ = ["CheckFailed", "all_checkers", "catalogue",
            "check_rnn_cell_forward", "check_rnn_forward",
@@ -37,7 +38,8 @@ __all__ = ["CheckFailed", "all_checkers", "catalogue",
            "check_lstm_cell_backward", "check_lstm_backward",
            "check_gru_cell_forward", "check_gru_forward",
            "check_gru_cell_backward", "check_gru_backward",
-           "check_clip", "check_sample", "check_optimize", "check_model"]
+           "check_clip", "check_sample", "check_optimize", "check_model",
+           "check_apply_temperature"]
 
 
 def all_checkers():

@@ -19,11 +19,19 @@ import numpy as np
 
 from ..lstm import lstm_cell_forward
 
-__all__ = ["improvise", "next_event_probabilities"]
+__all__ = ["apply_temperature", "improvise", "next_event_probabilities"]
 
 
-def _temper(y_hat, temperature):
-    """p ∝ ŷ^(1/T) for each column of ŷ (n_y, m)."""
+def apply_temperature(y_hat, temperature):
+    """p ∝ ŷ^(1/T), column by column: the prediction at temperature T.
+
+    y_hat -- probabilities, shape (n_y, m), each column summing to 1
+    temperature -- T > 0
+
+    Returns p of shape (n_y, m), each column summing to 1. Computed as
+    softmax(log ŷ / T) (the logits z = log ŷ up to a constant per column),
+    which does not overflow for small T.
+    """
     if temperature == 1:
         return y_hat
     logp = np.log(np.maximum(y_hat, 1e-300)) / temperature
@@ -68,7 +76,7 @@ def improvise(parameters, vocab, n, rng, temperature=1.0, prime=(),
     alive = np.ones(n, dtype=bool)
     for t in range(max_events):
         a, c, y_hat, _ = lstm_cell_forward(x, a, c, parameters)
-        p = _temper(y_hat, temperature)                 # (V, n)
+        p = apply_temperature(y_hat, temperature)       # (V, n)
         u = rng.random(n)                               # inverse CDF draw
         ix = np.minimum((np.cumsum(p, axis=0) < u).sum(axis=0), V - 1)
         ix[~alive] = 0
