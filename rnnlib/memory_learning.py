@@ -16,9 +16,10 @@ before have no target): with ŷ the softmax of ``W_y a<T_x> + b_y``,
 and ``da`` goes into the cell's backward pass, which carries it back through
 every step of the gap.
 
-Cells are looked up in ``MEMORY_CELLS``; each entry says how to initialise,
-run forwards and backwards and which key holds the output weights, so a new
-cell (the GRU of chapter 4) is one more entry.
+Cells are looked up by name in the registry ``rnnlib.cells.CELLS`` ("rnn",
+"lstm", "gru"), which says how to initialise each one, run it forwards and
+backwards and which key holds its output weights; a cell added there can be
+trained here without a change.
 """
 
 import numbers
@@ -26,39 +27,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .cells import get_cell
 from .clipping import clip_by_global_norm
-from .initializers import initialize_lstm_parameters, initialize_rnn_parameters
-from .lstm import lstm_forward
-from .lstm_backward import lstm_backward
 from .memory_task import make_memory_task, recall_accuracy
-from .rnn import rnn_forward
-from .rnn_backward import rnn_backward
+from .optim import Adam
 
-__all__ = ["MEMORY_CELLS", "MemoryCell", "MemoryRun", "count_parameters",
+__all__ = ["MemoryRun", "count_parameters",
            "memory_initial_parameters", "memory_loss_and_gradients", "train_memory"]
-
-
-@dataclass(frozen=True)
-class MemoryCell:
-    """What ``train_memory`` needs to know about one recurrent cell.
-
-    initialize -- (n_x, n_a, n_y, rng, scale) -> parameters
-    forward -- (x, a0, parameters) -> tuple whose first entry is a
-               (n_a, m, T_x) and whose last entry is the caches
-    backward -- (da, caches) -> gradients "d" + key for the cell's weights
-    output_weight, output_bias -- keys of the readout (n_y, n_a) and (n_y, 1)
-    """
-    initialize: object
-    forward: object
-    backward: object
-    output_weight: str
-    output_bias: str = "by"
-
-
-MEMORY_CELLS = {
-    "rnn": MemoryCell(initialize_rnn_parameters, rnn_forward, rnn_backward, "Wya"),
-    "lstm": MemoryCell(initialize_lstm_parameters, lstm_forward, lstm_backward, "Wy"),
-}
 
 
 @dataclass
@@ -115,19 +90,19 @@ def memory_loss_and_gradients(parameters, cell, x, bits):
 
     Arguments:
     parameters -- the cell's parameters (n_y = 2: class 0 is -1, class 1 is +1)
-    cell -- a key of ``MEMORY_CELLS``
+    cell -- a name in ``rnnlib.cells.CELLS``: "rnn", "lstm", "gru"
     x -- inputs (n_x, m, T_x); bits -- stored bits (m,), +1 or -1
 
     Returns ``(loss, gradients)``: the mean cross-entropy at the last step and
     a dict "d" + key for every key of ``parameters``.
     """
-    spec = MEMORY_CELLS[cell]
+    spec = get_cell(cell)
     Wy = parameters[spec.output_weight]
     n_a, m = Wy.shape[1], x.shape[1]
     out = spec.forward(x, np.zeros((n_a, m)), parameters)
     a, caches = out[0], out[-1]
     a_last = a[:, :, -1]                                  # (n_a, m)
-    logits = Wy @ a_last + parameters[spec.output_bias]   # (2, m)
+    logits = Wy @ a_last + parameters["by"]              # (2, m)
     logits = logits - logits.max(axis=0)
     y_hat = np.exp(logits) / np.exp(logits).sum(axis=0)
     target = (bits > 0).astype(int)                       # class of each bit
@@ -139,37 +114,15 @@ def memory_loss_and_gradients(parameters, cell, x, bits):
     da[:, :, -1] = Wy.T @ dlogits                         # only the last step
     gradients = spec.backward(da, caches)
     gradients["d" + spec.output_weight] = dlogits @ a_last.T
-    gradients["d" + spec.output_bias] = dlogits.sum(axis=1, keepdims=True)
+    gradients["dby"] = dlogits.sum(axis=1, keepdims=True)
     return loss, {"d" + k: gradients["d" + k] for k in parameters}
 
 
 def _accuracy(parameters, cell, x, bits):
-    spec = MEMORY_CELLS[cell]
+    spec = get_cell(cell)
     n_a = parameters[spec.output_weight].shape[1]
     y = spec.forward(x, np.zeros((n_a, x.shape[1])), parameters)[1]
     return recall_accuracy(y, bits)
-
-
-class _Adam:
-    """Adam (Kingma and Ba, 2015) on a parameter dict; see ``rnnlib.optim``."""
-
-    def __init__(self, parameters, learning_rate, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.learning_rate, self.beta1, self.beta2, self.eps = (
-            learning_rate, beta1, beta2, eps)
-        self.step = 0
-        self.m = {k: np.zeros_like(v) for k, v in parameters.items()}
-        self.v = {k: np.zeros_like(v) for k, v in parameters.items()}
-
-    def update(self, parameters, gradients):
-        self.step += 1
-        b1, b2 = self.beta1, self.beta2
-        for k in parameters:
-            g = gradients["d" + k]
-            self.m[k] = b1 * self.m[k] + (1 - b1) * g
-            self.v[k] = b2 * self.v[k] + (1 - b2) * g * g
-            m_hat = self.m[k] / (1 - b1 ** self.step)
-            v_hat = self.v[k] / (1 - b2 ** self.step)
-            parameters[k] -= self.learning_rate * (m_hat / (np.sqrt(v_hat) + self.eps))
 
 
 def memory_initial_parameters(cell, n_a, rng, forget_bias=0.0):
@@ -182,11 +135,9 @@ def memory_initial_parameters(cell, n_a, rng, forget_bias=0.0):
     ``seed``, so ``memory_initial_parameters(cell, n_a,
     np.random.default_rng(seed), forget_bias)`` gives exactly its start.
     """
-    if cell not in MEMORY_CELLS:
-        raise ValueError(f"cell must be one of {sorted(MEMORY_CELLS)}; got {cell!r}")
     n_x, n_y = 3, 2
-    parameters = MEMORY_CELLS[cell].initialize(n_x, n_a, n_y, rng,
-                                               scale=1.0 / np.sqrt(n_a + n_x))
+    parameters = get_cell(cell).initialize(n_x, n_a, n_y, rng,
+                                           scale=1.0 / np.sqrt(n_a + n_x))
     if "bf" in parameters:
         parameters["bf"][:] = forget_bias
     return parameters
@@ -198,7 +149,7 @@ def train_memory(cell, gap, seed, *, n_a=8, lead=5, updates=1500, batch=32,
     """Train one network on the memory task from random weights; did it learn?
 
     Arguments:
-    cell -- a key of ``MEMORY_CELLS``: "rnn" or "lstm"
+    cell -- a name in ``rnnlib.cells.CELLS``: "rnn", "lstm" or "gru"
     gap -- distractor steps between the store step and the recall step
     seed -- seeds every random draw of the run (weights, batches, tests)
     n_a -- hidden units
@@ -218,8 +169,7 @@ def train_memory(cell, gap, seed, *, n_a=8, lead=5, updates=1500, batch=32,
 
     Returns a ``MemoryRun``.
     """
-    if cell not in MEMORY_CELLS:
-        raise ValueError(f"cell must be one of {sorted(MEMORY_CELLS)}; got {cell!r}")
+    get_cell(cell)                                   # ValueError for an unknown name
     for name, value, minimum in [("gap", gap, 0), ("seed", seed, 0), ("n_a", n_a, 1),
                                  ("lead", lead, 0), ("updates", updates, 1),
                                  ("batch", batch, 1), ("eval_every", eval_every, 1),
@@ -232,7 +182,7 @@ def train_memory(cell, gap, seed, *, n_a=8, lead=5, updates=1500, batch=32,
 
     rng = np.random.default_rng(seed)
     parameters = memory_initial_parameters(cell, n_a, rng, forget_bias)
-    optimizer = _Adam(parameters, learning_rate)
+    optimizer = Adam(parameters, learning_rate=learning_rate)
     x_eval, bits_eval = make_memory_task(gap, m_eval, rng, lead=lead)
 
     history, losses, done = [], [], 0

@@ -4,13 +4,14 @@ import numpy as np
 import pytest
 
 from rnnlib import numerical_gradient
-from rnnlib.memory_learning import (MEMORY_CELLS, count_parameters,
+from rnnlib.cells import CELLS
+from rnnlib.memory_learning import (count_parameters,
                                     memory_initial_parameters,
                                     memory_loss_and_gradients, train_memory)
 from rnnlib.memory_task import make_memory_task
 
 
-@pytest.mark.parametrize("cell", sorted(MEMORY_CELLS))
+@pytest.mark.parametrize("cell", sorted(CELLS))
 def test_gradients_match_finite_differences(cell):
     rng = np.random.default_rng(1)
     parameters = memory_initial_parameters(cell, 3, rng, forget_bias=0.5)
@@ -61,7 +62,7 @@ def test_a_budget_too_small_is_reported_as_not_learned():
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
-    (dict(cell="gru"), ValueError, "cell must be one of"),
+    (dict(cell="tree"), ValueError, "cell must be"),
     (dict(gap=-1), ValueError, "gap must be at least 0"),
     (dict(updates=0), ValueError, "updates must be at least 1"),
     (dict(batch=2.0), TypeError, "batch must be an int"),
