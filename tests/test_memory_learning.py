@@ -68,6 +68,7 @@ def test_a_budget_too_small_is_reported_as_not_learned():
     (dict(batch=2.0), TypeError, "batch must be an int"),
     (dict(learning_rate=0.0), ValueError, "learning_rate must be a positive"),
     (dict(target=1.5), ValueError, "target must be in"),
+    (dict(stop_at=0.0), ValueError, "stop_at must be in"),
 ])
 def test_bad_arguments(kwargs, error, match):
     arguments = dict(cell="rnn", gap=2, seed=0, updates=1) | kwargs
