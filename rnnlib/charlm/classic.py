@@ -43,6 +43,13 @@ def clip(gradients, maxValue):
     inside the interval are unchanged. The caller's dict and arrays are
     not modified. Raises ValueError for a negative maxValue.
     """
+    _check_clip_arguments(gradients, maxValue)
+    return {name: np.clip(gradient, -maxValue, maxValue)
+            for name, gradient in gradients.items()}
+
+
+def _check_clip_arguments(gradients, maxValue):
+    """Raise unless gradients is a dict and maxValue a finite number >= 0."""
     if isinstance(maxValue, bool) or not isinstance(maxValue, numbers.Real):
         raise TypeError("maxValue must be a number; "
                         f"got {type(maxValue).__name__}")
@@ -52,8 +59,6 @@ def clip(gradients, maxValue):
     if not isinstance(gradients, dict):
         raise TypeError("gradients must be a dict of arrays; "
                         f"got {type(gradients).__name__}")
-    return {name: np.clip(gradient, -maxValue, maxValue)
-            for name, gradient in gradients.items()}
 
 
 def sample(parameters, char_to_ix, seed, temperature=1.0, max_length=50):
@@ -73,20 +78,9 @@ def sample(parameters, char_to_ix, seed, temperature=1.0, max_length=50):
     ŷ<t>, feeds it back as a one-hot x<t+1>, and stops at '\\n'.
     Returns the list of sampled indices, ending with the index of '\\n'.
     """
-    if (isinstance(temperature, bool)
-            or not isinstance(temperature, numbers.Real)):
-        raise TypeError("temperature must be a number; "
-                        f"got {type(temperature).__name__}")
-    if not (np.isfinite(temperature) and temperature > 0):
-        raise ValueError("temperature must be a finite number > 0; "
-                         f"got {temperature}")
-    if "\n" not in char_to_ix:
-        raise ValueError("char_to_ix must contain the end token '\\n'")
-    dims = check_parameters(parameters, RNN_PARAMETER_SHAPES)
-    if isinstance(seed, np.random.Generator):
-        rng = seed
-    else:
-        rng = np.random.default_rng(seed)
+    dims = _check_sample_arguments(parameters, char_to_ix, temperature)
+    rng = (seed if isinstance(seed, np.random.Generator)
+           else np.random.default_rng(seed))
     newline = char_to_ix["\n"]
     # softmax(z / T) is the softmax of an RNN whose output layer (Wya, by)
     # is divided by T: sample from that RNN, with the ordinary cell.
@@ -105,6 +99,20 @@ def sample(parameters, char_to_ix, seed, temperature=1.0, max_length=50):
     if idx != newline:
         indices.append(newline)                    # too long: end it here
     return indices
+
+
+def _check_sample_arguments(parameters, char_to_ix, temperature):
+    """Raise unless the arguments of ``sample`` fit; return the sizes."""
+    if (isinstance(temperature, bool)
+            or not isinstance(temperature, numbers.Real)):
+        raise TypeError("temperature must be a number; "
+                        f"got {type(temperature).__name__}")
+    if not (np.isfinite(temperature) and temperature > 0):
+        raise ValueError("temperature must be a finite number > 0; "
+                         f"got {temperature}")
+    if "\n" not in char_to_ix:
+        raise ValueError("char_to_ix must contain the end token '\\n'")
+    return check_parameters(parameters, RNN_PARAMETER_SHAPES)
 
 
 def _check_example(X, Y, parameters):
