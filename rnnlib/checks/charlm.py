@@ -96,7 +96,8 @@ def _clip_impl(gradients, maxValue, mistake=None):
 
 CLIP_NO_EFFECT = ("nothing was clipped: np.clip returns a new array unless you give it "
                   "out=. Write the result back (gradients[key] = np.clip(g, -maxValue, "
-                  "maxValue)) or clip in place (np.clip(g, -maxValue, maxValue, out=g)).")
+                  "maxValue)) or clip in place (np.clip(g, -maxValue, maxValue, "
+                  "out=g)).")
 CLIP_FIXED = ("the values were cut at a fixed bound whatever maxValue was: use the "
               "argument maxValue, not a number written into the function.")
 CLIP_NORM = ("you rescaled the gradient by its norm: this clip is element-wise, each "
@@ -161,7 +162,8 @@ def check_clip(fn):
             result = fn(given, maxValue)
         except KeyError as error:
             if error.args and error.args[0] == "db":
-                raise CheckFailed(f"clip, {where}: {mistakes[-1].explanation}") from None
+                raise CheckFailed(
+                    f"clip, {where}: {mistakes[-1].explanation}") from None
             raise _raised("clip", where, error) from error
         except CheckFailed:
             raise
@@ -301,7 +303,8 @@ SAMPLE_MESSAGES = {
     "greedy": "every character is the most likely one (argmax): draw it at random with "
               "the model's probabilities, np.random.choice(vocab_size, p=y.ravel()).",
     "x_not_fed_back": "the sampled character is not fed back: after drawing idx, the "
-                      "next input x must be its one-hot vector (x = zeros, x[idx] = 1).",
+                      "next input x must be its one-hot vector (x = zeros, "
+                      "x[idx] = 1).",
     "x_not_reset": "x keeps the ones of earlier characters: reset x to zeros before "
                    "setting x[idx] = 1, so that it is the one-hot of the last "
                    "character only.",
@@ -312,7 +315,8 @@ SAMPLE_MESSAGES = {
                         "draw uses the same random number. Seed once per name (or use "
                         "seed + counter, a different seed per step).",
     "ignores_seed": "every seed gives the same names, whatever seed you pass: use the "
-                    "seed argument (np.random.seed(seed) or np.random.default_rng(seed)).",
+                    "seed argument (np.random.seed(seed) or "
+                    "np.random.default_rng(seed)).",
     "not_reproducible": "the same seed gave different names on two calls: seed your "
                         "random generator with the seed argument inside the function.",
     "no_limit": "your function ran on and on without ending the name: stop after 50 "
@@ -446,8 +450,10 @@ def _forced(params, name, newline, feed="onehot", carry=True, greedy=False):
     return probs
 
 
-WRONG_SAMPLERS = {"greedy": {"greedy": True}, "x_not_fed_back": {"feed": "zero"},
-                  "x_not_reset": {"feed": "accumulate"}, "a_not_carried": {"carry": False}}
+WRONG_SAMPLERS = {"greedy": {"greedy": True},
+                  "x_not_fed_back": {"feed": "zero"},
+                  "x_not_reset": {"feed": "accumulate"},
+                  "a_not_carried": {"carry": False}}
 
 
 def _log_likelihood(params, names, newline, **how):
@@ -786,7 +792,8 @@ def _model_impl(names, ix_to_char, char_to_ix, num_iterations=22001, n_a=50,
         curr_loss, _, a_last = optimize(X, Y, a_prev, given, learning_rate)
         if mistake != "no_carry":
             a_prev = a_last
-        loss = curr_loss if mistake == "no_smoothing" else 0.999 * loss + 0.001 * curr_loss
+        smoothed = 0.999 * loss + 0.001 * curr_loss
+        loss = curr_loss if mistake == "no_smoothing" else smoothed
         if j % every == 0:
             print(f"Iteration: {j}, Loss: {loss:.6f}\n")
             if mistake != "sample_before_update":
@@ -820,7 +827,8 @@ MODEL_MESSAGES = {
                 "that optimize returns as the a_prev of the next iteration "
                 "(curr_loss, gradients, a_prev = optimize(...)).",
     "same_name": "every iteration trains on the same name: take name number "
-                 "j % len(names) at iteration j, so that the names are visited in turn.",
+                 "j % len(names) at iteration j, so that the names are visited in "
+                 "turn.",
     "smooth_from_zero": "the smoothed loss starts from 0: start it from "
                         "dino_names * ln(vocab_size) (the loss of uniform guesses "
                         "over a name of about dino_names characters), then "
@@ -886,7 +894,8 @@ def _spying(fn, log):
     from ..charlm import classic
     target = fn.func if isinstance(fn, functools.partial) else fn
     namespace = getattr(target, "__globals__", {})
-    snapshot = lambda p: {k: np.array(p[k], dtype=float, copy=True) for k in PARAMS}  # noqa: E731
+    def snapshot(p):
+        return {k: np.array(p[k], dtype=float, copy=True) for k in PARAMS}
     replaced = {}
     libraries = (("optimize", classic.optimize), ("sample", classic.sample))
     for name, value in list(namespace.items()):
@@ -952,7 +961,8 @@ def _check_model(fn):
     from ..charlm.vocab import char_to_ix, ix_to_char, make_example
     names = _model_names()
     settings = dict(MODEL_SETTINGS)
-    N, S, D = settings["num_iterations"], settings["sample_every"], settings["dino_names"]
+    N, S = settings["num_iterations"], settings["sample_every"]
+    D = settings["dino_names"]
     log = []
     out = io.StringIO()
     with _spying(fn, log) as replaced:
@@ -968,7 +978,8 @@ def _check_model(fn):
     if not any(kind in name for name in replaced for kind in ("optimize", "sample")):
         raise _fail(1, "your model calls neither optimize nor sample: call "
                     "optimize(X, Y, a_prev, parameters, learning_rate) at every "
-                    "iteration and sample(parameters, char_to_ix, seed) at every report.")
+                    "iteration and sample(parameters, char_to_ix, seed) at every "
+                    "report.")
     steps = [e for e in log if e["kind"] == "optimize"]
     # 1. one optimize per iteration, with the learning rate given
     if len(steps) != N:
@@ -1030,7 +1041,8 @@ def _check_model(fn):
     start = D * math.log(settings["vocab_size"])
     right = _smoothed(losses, start, report_at)
     printed = dict(reports)
-    if any(not np.isclose(printed[j], right[j], rtol=1e-5, atol=1e-5) for j in report_at):
+    if any(not np.isclose(printed[j], right[j], rtol=1e-5, atol=1e-5)
+           for j in report_at):
         alternatives = [("smooth_from_zero", _smoothed(losses, 0.0, report_at)),
                         ("smooth_per_char", _smoothed(losses, math.log(VOCAB),
                                                       report_at)),
