@@ -14,7 +14,17 @@ from rnnlib.checks import CheckFailed, all_checkers, catalogue
 from rnnlib.checks._core import Case, Mistake, NotApplicable, Probe, run_checks
 
 CHECKERS = all_checkers()
-CATALOGUES = {name: catalogue(check) for name, check in CHECKERS.items()}
+CATALOGUES, NOT_ANNOUNCED = {}, {}
+for _name, _check in CHECKERS.items():
+    try:
+        CATALOGUES[_name] = catalogue(_check)
+    except LookupError as error:          # reported by the test below
+        NOT_ANNOUNCED[_name] = str(error)
+
+
+@pytest.mark.parametrize("name", sorted(CHECKERS))
+def test_every_checker_announces_its_catalogue(name):
+    assert name not in NOT_ANNOUNCED, NOT_ANNOUNCED.get(name)
 
 
 def _cases():
