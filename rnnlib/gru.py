@@ -1,8 +1,9 @@
 """The GRU: one cell step and the forward pass over a sequence (chapter 4).
 
 The gated recurrent unit of Cho et al. (2014), in the form with a reset
-(relevance) gate, where the hidden state a<t> doubles as the memory. With
-concat = [a<t-1>; x<t>] (hidden state on top), shape (n_a + n_x, m):
+(relevance) gate, where the hidden state a<t> doubles as the memory; eqs.
+(4.1)-(4.5). With concat = [a<t-1>; x<t>] (hidden state on top), of shape
+(n_a + n_x, m):
 
     Γu = σ(Wu concat + bu)                    update gate     -> ut
     Γr = σ(Wr concat + br)                    reset gate      -> rt
@@ -62,7 +63,7 @@ def gru_cell_step(xt, a_prev, parameters):
     concat_r = np.concatenate((rt * a_prev, xt), axis=0)  # [Γr * a_prev; xt]
     cct = np.tanh(p["Wc"] @ concat_r + p["bc"])         # candidate c̃
     a_next = ut * cct + (1 - ut) * a_prev               # mix new and old by Γu
-    yt_pred = softmax_unchecked(p["Wy"] @ a_next + p["by"])      # class probabilities (n_y, m)
+    yt_pred = softmax_unchecked(p["Wy"] @ a_next + p["by"])  # probabilities (n_y, m)
     cache = (a_next, a_prev, ut, rt, cct, xt, parameters)
     return a_next, yt_pred, cache
 

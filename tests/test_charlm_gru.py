@@ -1,4 +1,4 @@
-"""The name model with the GRU: charlm.train/evaluate(..., cell="gru") (chapters 4, 5)."""
+"""The name model with the GRU: charlm.train/evaluate(..., "gru") (chapters 4, 5)."""
 
 import numpy as np
 import pytest
@@ -11,7 +11,8 @@ from rnnlib.charlm.training import batch_loss_and_gradients
 
 @pytest.mark.parametrize("dropout", [False, True])
 def test_masked_batch_gradients_match_finite_differences(dropout):
-    parameters = initialize_gru_parameters(27, 3, 27, np.random.default_rng(0), scale=0.5)
+    parameters = initialize_gru_parameters(27, 3, 27, np.random.default_rng(0),
+                                           scale=0.5)
     x, Y, mask = make_batch(["ab", "rex", "z"])            # padding in two columns
     keep = None
     if dropout:

@@ -1,6 +1,7 @@
 """Checkers for the GRU exercises of chapter 4.
 
-    check_gru_cell_forward(fn)     fn(xt, a_prev, parameters) -> (a_next, yt_pred, cache)
+    check_gru_cell_forward(fn)     fn(xt, a_prev, parameters)
+                                       -> (a_next, yt_pred, cache)
     check_gru_forward(fn)          fn(x, a0, parameters) -> (a, y, caches)
     check_gru_cell_backward(fn)    fn(da_next, cache) -> gradients
     check_gru_backward(fn)         fn(da, caches) -> gradients
@@ -24,7 +25,8 @@ from ._core import Case, Mistake, Probe, run_checks
 from .backward import (bias_probe, key_mistake, one_step_probe, padded_da,
                        short_da_probe, transposed_probe)
 from .forward import (NO_CARRY, NO_X, ONE_CACHE, SOFTMAX_AXIS, START_ZEROS,
-                      STORE_PREV, Y_FROM_PREV, only_wrong, return_order, softmax_on_axis)
+                      STORE_PREV, Y_FROM_PREV, only_wrong, return_order,
+                      softmax_on_axis)
 
 __all__ = ["check_gru_cell_forward", "check_gru_forward",
            "check_gru_cell_backward", "check_gru_backward",
@@ -268,7 +270,8 @@ FORWARD_CELL_MISTAKES = {
         "nn.GRU (Γr * (Wc[:, :n_a] @ a_prev)). This book's GRU resets a_prev before "
         "the product: c̃ = tanh(Wc [Γr * a_prev; xt] + bc).", ["a_next"]),
     "no_reset": (
-        "the reset gate is missing from the candidate: c̃ = tanh(Wc [Γr * a_prev; xt] "
+        "the reset gate is missing from the candidate: "
+        "c̃ = tanh(Wc [Γr * a_prev; xt] "
         "+ bc), with a_prev multiplied by Γr before it is stacked with xt.",
         ["a_next"]),
     "reset_on_candidate": (
@@ -410,7 +413,8 @@ def check_gru_forward(fn):
         only_wrong("caches", outputs[:-1],
                     f"(list_of_caches, x) with one cache {GRU_CACHE} per time step",
                     partial(_gru_sequence,
-                            cell=partial(_gru_cell, cache_order=(0, 1, 3, 2, 4, 5, 6)))),
+                            cell=partial(_gru_cell,
+                                         cache_order=(0, 1, 3, 2, 4, 5, 6)))),
     ]
     run_checks("gru_forward", fn, gru_forward, _forward_sequence_cases(),
                outputs, ("x", "a0", "parameters"), mistakes)
