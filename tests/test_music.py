@@ -160,3 +160,17 @@ def test_stats_hand_worked():
     assert stats.longest_copy([["4:1/2", "7:1/2", "|", "9:1"], ["9:1"]],
                               [a, b]) == [3, 0]
     assert stats.total_variation({1: 0.5, 2: 0.5}, {2: 1.0}) == 0.5
+
+
+def test_piano_roll_draws_each_note_and_bar_line():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from rnnlib.music import piano_roll
+    tune = ["M:2/4", "0:1/2", "|", "4:1", "r:1", "|", "7:2"]
+    ax = piano_roll(tune)
+    assert len(ax.collections) == 3                     # one bar per note
+    lines = sorted(line.get_xdata()[0] for line in ax.get_lines())
+    assert lines == [0.25, 1.25]                        # 1/2 and 5/2 quarters
+    assert ax.get_xlim() == (0, 2.25)
+    plt.close(ax.figure)

@@ -1,17 +1,29 @@
 """A piano roll: each note a bar from its onset to its end at its pitch."""
 
-from .events import bar_length, meter_of, timeline
+from .events import bar_length, meter_of, parse_event, timeline
 
 __all__ = ["piano_roll"]
 
 _NAMES = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
 
 
+def _bar_lines(tune):
+    """Onsets (quarter notes) of the tune's bar lines."""
+    now, out = 0, []
+    for event in tune:
+        kind, _, duration = parse_event(event)
+        if kind == "bar":
+            out.append(float(now))
+        elif kind in ("note", "rest"):
+            now += duration
+    return out
+
+
 def piano_roll(tune, ax=None, title=None, color="C0", max_bars=None):
     """Draw ``tune`` on a matplotlib ``ax`` (a new figure if None).
 
-    x: time in bars of the tune's meter (bar lines as faint vertical
-    lines); y: pitch, labelled with note names in C (the common key).
+    x: time in bars of the tune's meter from the first note (the tune's
+    own bar lines, '|', drawn as faint vertical lines); y: pitch, labelled with note names in C (the common key).
     ``max_bars`` cuts the drawing after that many bars. Returns ``ax``.
     """
     import matplotlib.pyplot as plt
@@ -26,8 +38,9 @@ def piano_roll(tune, ax=None, title=None, color="C0", max_bars=None):
         ax.broken_barh([(onset, duration * 0.95)], (pitch - 0.4, 0.8),
                        color=color)
     end = max(o + d for o, d, _ in notes)
-    for b in range(int(end) + 1):
-        ax.axvline(b, color="0.85", lw=0.6, zorder=0)
+    for b in _bar_lines(tune):
+        if b / bar <= end:
+            ax.axvline(b / bar, color="0.8", lw=0.8, zorder=0)
     lo = min(p for *_, p in notes)
     hi = max(p for *_, p in notes)
     ticks = [p for p in range(lo - 1, hi + 2) if p % 12 in (0, 7)]
