@@ -24,8 +24,9 @@ from .lstm import LSTM_PARAMETER_SHAPES, lstm_cell_step, lstm_forward
 from .lstm_backward import lstm_backward
 from .rnn import RNN_PARAMETER_SHAPES, rnn_cell_step, rnn_forward
 from .rnn_backward import rnn_backward
+from .validation import as_generator
 
-__all__ = ["Cell", "CELLS", "cell_of", "get_cell"]
+__all__ = ["Cell", "CELLS", "cell_of", "get_cell", "random_parameters"]
 
 
 @dataclass(frozen=True)
@@ -121,3 +122,40 @@ def cell_of(parameters, cell=None):
             raise ValueError(f"cell={cell!r} but the parameters are those of "
                              f"an {found[0].upper()}")
     return found[0]
+
+
+def random_parameters(cell, n_x, n_a, n_y, rng, scale=0.5, bias_scale=None):
+    """Random parameters of ``cell`` with every entry non-zero, biases included.
+
+    For tests, checkers and benchmarks, where zero biases (as
+    ``initialize_*_parameters`` gives) would hide mistakes such as a bias
+    summed over the wrong axis. Every array, in the order of the cell's
+    ``parameter_shapes``, is drawn from N(0, 1) and multiplied by ``scale``
+    (weights) or ``bias_scale`` (arrays of one column: the biases; default
+    ``scale``).
+
+    Arguments:
+    cell -- "rnn", "lstm", "gru", ...
+    n_x, n_a, n_y -- sizes of x<t>, a<t>, ŷ<t>
+    rng -- a ``np.random.Generator`` or an int seed
+    scale, bias_scale -- standard deviations (floats)
+
+    Returns a dict of float64 arrays with the shapes of the cell's parameters,
+    e.g. for the RNN Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1),
+    by (n_y, 1).
+    """
+    entry = get_cell(cell)
+    rng = as_generator(rng)
+    bias_scale = scale if bias_scale is None else bias_scale
+    sizes = {"n_x": n_x, "n_a": n_a, "n_y": n_y}
+
+    def size(symbol):
+        if isinstance(symbol, int):
+            return symbol
+        return sum(sizes[term.strip()] for term in symbol.split("+"))
+
+    parameters = {}
+    for key, shape in entry.parameter_shapes.items():
+        factor = bias_scale if shape[-1] == 1 else scale
+        parameters[key] = factor * rng.standard_normal(tuple(size(s) for s in shape))
+    return parameters

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from .validation import as_float_array
+from .validation import as_float_array, check_number
 
 __all__ = ["global_norm", "clip_by_global_norm"]
 
@@ -65,11 +65,7 @@ def clip_by_global_norm(gradients, max_norm):
     gradient (clipping cannot repair NaN), and ValueError for a max_norm that
     is not a positive finite number.
     """
-    if isinstance(max_norm, (bool, np.bool_)) or not isinstance(
-            max_norm, (int, float, np.integer, np.floating)):
-        raise TypeError(f"max_norm must be a number; got {type(max_norm).__name__}")
-    if not (math.isfinite(max_norm) and max_norm > 0):
-        raise ValueError(f"max_norm must be a positive finite number; got {max_norm}")
+    max_norm = check_number("max_norm", max_norm, 0, low_open=True)
     norm = global_norm(gradients)
     factor = min(1.0, max_norm / norm) if norm > 0 else 1.0
     clipped = {key: as_float_array(f"gradients[{key!r}]", value) * factor

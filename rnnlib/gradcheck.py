@@ -44,6 +44,7 @@ from .lstm import LSTM_GATES, lstm_cell_forward, lstm_forward
 from .lstm_backward import lstm_backward, lstm_cell_backward
 from .rnn import rnn_cell_forward, rnn_forward
 from .rnn_backward import rnn_backward, rnn_cell_backward
+from .validation import as_generator
 
 
 def _scalar(value, what="f"):
@@ -224,9 +225,7 @@ def gradient_check(loss_fn, arrays, analytic, eps=1e-6, tol=1e-7,
 
 def _random_setup(kind, n_x, n_a, m, rng):
     """Random parameters (weights and biases of a useful size) for 'rnn'/'lstm'/'gru'."""
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy Generator, e.g. np.random.default_rng(0); "
-                        f"got {type(rng).__name__}")
+    rng = as_generator(rng)
     n_y = 2                                            # the output layer is not checked
     if kind == "rnn":
         parameters = initialize_rnn_parameters(n_x, n_a, n_y, rng, scale=0.5)
@@ -239,7 +238,7 @@ def _random_setup(kind, n_x, n_a, m, rng):
         biases = ("bu", "br", "bc")
     for b in biases:
         parameters[b] = rng.standard_normal((n_a, 1)) * 0.5
-    return parameters
+    return parameters, rng
 
 
 _RNN_KEYS = ("Wax", "Waa", "ba")
@@ -256,7 +255,7 @@ def gradcheck_rnn_cell_backward(n_x, n_a, m, rng, backward=rnn_cell_backward, ep
     da_up (n_a, m) from ``rng``; the loss is L = sum(da_up * a_next). Checks
     dxt, da_prev, dWax, dWaa, dba. Returns a GradCheckReport.
     """
-    p = _random_setup("rnn", n_x, n_a, m, rng)
+    p, rng = _random_setup("rnn", n_x, n_a, m, rng)
     xt, a_prev = rng.standard_normal((n_x, m)), rng.standard_normal((n_a, m))
     da_up = rng.standard_normal((n_a, m))
     _, _, cache = rnn_cell_forward(xt, a_prev, p)
@@ -279,7 +278,7 @@ def gradcheck_lstm_cell_backward(n_x, n_a, m, rng, backward=lstm_cell_backward,
     L = sum(da_up * a_next) + sum(dc_up * c_next). Checks dxt, da_prev,
     dc_prev and every gate's dW and db. Returns a GradCheckReport.
     """
-    p = _random_setup("lstm", n_x, n_a, m, rng)
+    p, rng = _random_setup("lstm", n_x, n_a, m, rng)
     xt = rng.standard_normal((n_x, m))
     a_prev, c_prev = rng.standard_normal((n_a, m)), rng.standard_normal((n_a, m))
     da_up, dc_up = rng.standard_normal((n_a, m)), rng.standard_normal((n_a, m))
@@ -304,7 +303,7 @@ def gradcheck_gru_cell_backward(n_x, n_a, m, rng, backward=gru_cell_backward,
     da_up (n_a, m) from ``rng``; the loss is L = sum(da_up * a_next). Checks
     dxt, da_prev and every gate's dW and db. Returns a GradCheckReport.
     """
-    p = _random_setup("gru", n_x, n_a, m, rng)
+    p, rng = _random_setup("gru", n_x, n_a, m, rng)
     xt, a_prev = rng.standard_normal((n_x, m)), rng.standard_normal((n_a, m))
     da_up = rng.standard_normal((n_a, m))
     _, _, cache = gru_cell_forward(xt, a_prev, p)
@@ -323,7 +322,7 @@ def _sequence_check(kind, forward, backward, n_x, n_a, m, T_x, rng, T_da, eps, t
     T_da = T_x if T_da is None else T_da
     if not 1 <= T_da <= T_x:
         raise ValueError(f"T_da must be between 1 and T_x = {T_x}; got {T_da}")
-    p = _random_setup(kind, n_x, n_a, m, rng)
+    p, rng = _random_setup(kind, n_x, n_a, m, rng)
     x, a0 = rng.standard_normal((n_x, m, T_x)), rng.standard_normal((n_a, m))
     da_up = rng.standard_normal((n_a, m, T_da))       # fixed upstream weighting
     caches = forward(x, a0, p)[-1]

@@ -10,11 +10,9 @@ means the same factor at every step (vanishing if below 1, exploding if above).
 
 import numpy as np
 
-from .gru import gru_forward
+from .cells import CELLS, cell_of
 from .gru_backward import gru_cell_backward
-from .lstm import lstm_forward
 from .lstm_backward import lstm_cell_backward
-from .rnn import rnn_forward
 from .rnn_backward import rnn_cell_backward
 from .validation import as_float_array, check_shape, Dims
 
@@ -41,19 +39,9 @@ def hidden_gradient_norms(x, a0, parameters, da_last=None):
     For the LSTM the gradient also flows back through the memory cells; these
     are the norms of the hidden-state part, da_prev, at each step.
     """
-    if not isinstance(parameters, dict):
-        raise TypeError("parameters must be a dict of RNN, LSTM or GRU parameters; got "
-                        f"{type(parameters).__name__}")
-    if "Waa" in parameters:
-        a, _, caches = rnn_forward(x, a0, parameters)
-    elif "Wf" in parameters:
-        a, _, _, caches = lstm_forward(x, a0, parameters)
-    elif "Wu" in parameters:
-        a, _, caches = gru_forward(x, a0, parameters)
-    else:
-        raise KeyError("parameters must be RNN parameters (with 'Waa'), LSTM "
-                       "parameters (with 'Wf') or GRU parameters (with 'Wu'); it "
-                       f"has keys {sorted(parameters)}")
+    kind = cell_of(parameters)                      # "rnn", "lstm" or "gru"
+    result = CELLS[kind].forward(x, a0, parameters)
+    a, caches = result[0], result[-1]
     n_a, m, T_x = a.shape
     if da_last is None:
         da_last = np.full((n_a, m), 1.0 / np.sqrt(n_a * m))
@@ -69,12 +57,11 @@ def hidden_gradient_norms(x, a0, parameters, da_last=None):
     dc = np.zeros((n_a, m))                         # the loss does not see c<T_x>
     norms[0] = np.linalg.norm(da)
     for k, t in enumerate(reversed(range(T_x)), start=1):
-        if "Waa" in parameters:
-            da = rnn_cell_backward(da, step_caches[t])["da_prev"]
-        elif "Wu" in parameters:                    # the GRU has one state
-            da = gru_cell_backward(da, step_caches[t])["da_prev"]
-        else:
+        if kind == "lstm":
             g = lstm_cell_backward(da, dc, step_caches[t])
             da, dc = g["da_prev"], g["dc_prev"]     # both carried to the step before
+        else:                                       # one state: a<t>
+            backward = rnn_cell_backward if kind == "rnn" else gru_cell_backward
+            da = backward(da, step_caches[t])["da_prev"]
         norms[k] = np.linalg.norm(da)               # ∂L/∂a<T_x - k>
     return norms

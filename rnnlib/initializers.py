@@ -5,29 +5,21 @@ deviation ``scale`` (0.01 by default, as in the classic course) and every
 bias starts at zero. Small weights keep tanh and the gates in their nearly
 linear range at the start and make the first softmax almost uniform, so the
 first loss of a language model is close to ln(vocabulary size) per character.
-Draws come from an explicit ``np.random.Generator``, so a seed reproduces
-them exactly; weights are drawn in the order they are listed in the result.
+Draws come from an explicit ``np.random.Generator`` (or an int seed), so a
+seed reproduces them exactly; weights are drawn in the order they are listed in the result.
 """
-
-import numbers
 
 import numpy as np
 
+from .validation import as_generator, check_number
+
 
 def _check_sizes_and_rng(n_x, n_a, n_y, rng, scale):
-    """Raise TypeError/ValueError unless sizes are positive ints, rng a Generator."""
+    """Check sizes (ints >= 1) and scale (> 0); return the Generator to draw from."""
     for name, size in (("n_x", n_x), ("n_a", n_a), ("n_y", n_y)):
-        if isinstance(size, bool) or not isinstance(size, numbers.Integral):
-            raise TypeError(f"{name} must be an int; got {type(size).__name__}")
-        if size < 1:
-            raise ValueError(f"{name} must be at least 1; got {size}")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy Generator, e.g. np.random.default_rng(0); "
-                        f"got {type(rng).__name__}")
-    if isinstance(scale, bool) or not isinstance(scale, numbers.Real):
-        raise TypeError(f"scale must be a number; got {type(scale).__name__}")
-    if not (np.isfinite(scale) and scale > 0):
-        raise ValueError(f"scale must be a positive finite number; got {scale}")
+        check_number(name, size, 1, integer=True)
+    check_number("scale", scale, 0, low_open=True)
+    return as_generator(rng)
 
 
 def initialize_rnn_parameters(n_x, n_a, n_y, rng, scale=0.01):
@@ -37,13 +29,13 @@ def initialize_rnn_parameters(n_x, n_a, n_y, rng, scale=0.01):
     n_x -- size of one input vector x<t> (e.g. the vocabulary size)
     n_a -- number of hidden units
     n_y -- size of one output vector y<t>
-    rng -- a ``np.random.Generator``, e.g. ``np.random.default_rng(0)``
+    rng -- a ``np.random.Generator``, or an int seed (``as_generator``)
     scale -- standard deviation of the weights (default 0.01)
 
     Returns a dict of float64 arrays:
     Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1).
     """
-    _check_sizes_and_rng(n_x, n_a, n_y, rng, scale)
+    rng = _check_sizes_and_rng(n_x, n_a, n_y, rng, scale)
     return {
         "Wax": rng.standard_normal((n_a, n_x)) * scale,  # input -> hidden
         "Waa": rng.standard_normal((n_a, n_a)) * scale,  # hidden -> hidden
@@ -68,7 +60,7 @@ def initialize_lstm_parameters(n_x, n_a, n_y, rng, scale=0.01):
     bias of 1 (remember more at the start) is a common alternative; set
     ``parameters["bf"][:] = 1.0`` after this call to try it.
     """
-    _check_sizes_and_rng(n_x, n_a, n_y, rng, scale)
+    rng = _check_sizes_and_rng(n_x, n_a, n_y, rng, scale)
     n_concat = n_a + n_x
     return {
         "Wf": rng.standard_normal((n_a, n_concat)) * scale,  # forget gate
@@ -97,7 +89,7 @@ def initialize_gru_parameters(n_x, n_a, n_y, rng, scale=0.01):
     With zero biases both gates start near sigmoid(0) = 0.5: each step keeps
     about half of the old hidden state and takes half of the candidate.
     """
-    _check_sizes_and_rng(n_x, n_a, n_y, rng, scale)
+    rng = _check_sizes_and_rng(n_x, n_a, n_y, rng, scale)
     n_concat = n_a + n_x
     return {
         "Wu": rng.standard_normal((n_a, n_concat)) * scale,  # update gate

@@ -20,9 +20,9 @@ to solve the task, ``memory_gru_parameters`` a one-unit GRU (chapter 4),
 and ``memory_rnn_parameters`` a one-unit RNN for comparison.
 """
 
-import numbers
-
 import numpy as np
+
+from .validation import as_generator, check_number
 
 __all__ = ["make_memory_task", "memory_lstm_parameters", "memory_gru_parameters",
            "memory_rnn_parameters", "memory_two_unit_rnn_parameters",
@@ -32,32 +32,23 @@ __all__ = ["make_memory_task", "memory_lstm_parameters", "memory_gru_parameters"
 VALUE, STORE, RECALL = 0, 1, 2
 
 
-def _check_count(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int; got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}; got {value}")
-
-
 def make_memory_task(gap, m, rng, lead=5):
     """Draw ``m`` sequences of the memory task.
 
     Arguments:
     gap -- number of distractor steps between the store step and the last step
     m -- number of sequences (examples)
-    rng -- a ``np.random.Generator``
+    rng -- a ``np.random.Generator`` or an int seed
     lead -- number of distractor steps before the store step (default 5)
 
     Returns:
     x -- inputs, shape (3, m, T_x) with T_x = lead + gap + 2 (channels above)
     bits -- the value at the store step of each sequence, shape (m,), +1 or -1
     """
-    _check_count("gap", gap, 0)
-    _check_count("m", m, 1)
-    _check_count("lead", lead, 0)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy Generator, e.g. np.random.default_rng(0); "
-                        f"got {type(rng).__name__}")
+    gap = check_number("gap", gap, 0, integer=True)
+    m = check_number("m", m, 1, integer=True)
+    lead = check_number("lead", lead, 0, integer=True)
+    rng = as_generator(rng)
     T_x = lead + gap + 2
     x = np.zeros((3, m, T_x))
     x[VALUE, :, :-1] = rng.choice([-1.0, 1.0], size=(m, T_x - 1))  # bit, distractors

@@ -28,6 +28,8 @@ Helpers (all reusable by other modules):
 ``check_number(name, value, low=None, high=None, ...)``
     Check a scalar setting (a learning rate, a temperature, a count): a
     number, finite, within bounds; one message shape for every function.
+``as_generator(rng)``
+    The one rule for randomness: a ``np.random.Generator`` or an int seed.
 ``check_sequence_caches``, ``check_da_steps``, ``check_finite_gradients``
     The checks every backward pass through time makes: the caches of a
     sequence, the number of steps of ``da``, and that no gradient overflowed.
@@ -47,7 +49,8 @@ import numpy as np
 
 __all__ = ["as_float_array", "Dims", "check_shape", "check_parameters",
            "format_shape", "describe_value", "check_sequence_caches",
-           "check_da_steps", "check_finite_gradients", "check_number"]
+           "check_da_steps", "check_finite_gradients", "check_number",
+           "as_generator"]
 
 
 def format_shape(shape):
@@ -345,3 +348,25 @@ def check_number(name, value, low=None, high=None, *, low_open=False, high_open=
     if not ok:
         raise ValueError(f"{name} must be {expected}; got {value}")
     return int(value) if integer else float(value)
+
+
+def as_generator(rng, name="rng"):
+    """The random Generator to draw from: ``rng`` itself, or one seeded with it.
+
+    Every function of rnnlib that draws random numbers takes its randomness
+    through this one rule: a ``np.random.Generator`` is used as it is (so a
+    caller can share one stream between calls); an int >= 0 is a seed, and
+    ``np.random.default_rng(seed)`` is used (so the same seed gives the same
+    draws). Anything else (None, the legacy ``np.random.RandomState``, the
+    ``np.random`` module, a float) raises TypeError: a result must never
+    depend on a hidden global state.
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, (bool, np.bool_)):
+        if rng < 0:
+            raise ValueError(f"{name} must be a numpy Generator or an int seed >= 0; "
+                             f"got {rng}")
+        return np.random.default_rng(int(rng))
+    raise TypeError(f"{name} must be a numpy Generator or an int seed, e.g. "
+                    f"np.random.default_rng(0) or 0; got {type(rng).__name__}")

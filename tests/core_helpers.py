@@ -1,32 +1,22 @@
-"""Random parameters and inputs shared by the core maths tests (not a test file)."""
+"""Random parameters shared by the core maths tests (not a test file).
 
-import numpy as np
+Every builder is ``rnnlib.cells.random_parameters``: weights and biases all
+non-zero, so that a bias summed over the wrong axis shows.
+"""
 
-from rnnlib import (initialize_gru_parameters, initialize_lstm_parameters,
-                    initialize_rnn_parameters)
+from rnnlib.cells import random_parameters
 
 
 def rnn_parameters(rng, n_x, n_a, n_y, scale=0.5):
     """RNN parameters with weights of a useful size and non-zero biases."""
-    p = initialize_rnn_parameters(n_x, n_a, n_y, rng, scale=scale)
-    p["ba"] = rng.standard_normal((n_a, 1)) * scale
-    p["by"] = rng.standard_normal((n_y, 1)) * scale
-    return p
+    return random_parameters("rnn", n_x, n_a, n_y, rng, scale)
 
 
 def lstm_parameters(rng, n_x, n_a, n_y, scale=0.5):
     """LSTM parameters with weights of a useful size and non-zero biases."""
-    p = initialize_lstm_parameters(n_x, n_a, n_y, rng, scale=scale)
-    for key in ("bf", "bi", "bc", "bo"):
-        p[key] = rng.standard_normal((n_a, 1)) * scale
-    p["by"] = rng.standard_normal((n_y, 1)) * scale
-    return p
+    return random_parameters("lstm", n_x, n_a, n_y, rng, scale)
 
 
 def gru_parameters(rng, n_x, n_a, n_y, scale=0.5):
     """GRU parameters with weights of a useful size and non-zero biases."""
-    p = initialize_gru_parameters(n_x, n_a, n_y, rng, scale=scale)
-    for key in ("bu", "br", "bc"):
-        p[key] = rng.standard_normal((n_a, 1)) * scale
-    p["by"] = rng.standard_normal((n_y, 1)) * scale
-    return p
+    return random_parameters("gru", n_x, n_a, n_y, rng, scale)

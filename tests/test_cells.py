@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from rnnlib import gru_forward, lstm_forward, rnn_forward
-from rnnlib.cells import CELLS, cell_of, get_cell
+from rnnlib.cells import CELLS, cell_of, get_cell, random_parameters
 
 
 def parameters(cell, n_x=3, n_a=4, n_y=2):
@@ -46,3 +46,18 @@ def test_entries_run_the_reference_functions():
             np.testing.assert_allclose(y_hat, result[1][:, :, t], rtol=1e-14)
         grads = cell.backward(np.ones_like(result[0]), result[-1])
         assert all("d" + k in grads for k in p if k not in (cell.output_weight, "by"))
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_random_parameters_are_all_non_zero_with_the_cells_shapes(cell):
+    p = random_parameters(cell, 3, 4, 2, np.random.default_rng(0), scale=0.7,
+                          bias_scale=0.5)
+    expected = parameters(cell)                    # the initializer's shapes
+    assert list(p) == list(CELLS[cell].parameter_shapes)
+    assert {k: v.shape for k, v in p.items()} == {k: v.shape for k, v in expected.items()}
+    assert all(np.all(v != 0) for v in p.values())
+    bias_std = np.std(np.concatenate([v.ravel() for k, v in p.items() if k[0] == "b"]))
+    weight_std = np.std(np.concatenate([v.ravel() for k, v in p.items() if k[0] == "W"]))
+    assert 0.3 < bias_std < 0.7 and 0.5 < weight_std < 0.9
+    again = random_parameters(cell, 3, 4, 2, 0, scale=0.7, bias_scale=0.5)  # int seed
+    assert all(np.array_equal(p[k], again[k]) for k in p)

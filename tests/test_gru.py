@@ -160,9 +160,11 @@ def test_initializer_shapes_zero_biases_and_generator_only():
     assert 0 < np.abs(p["Wu"]).max() < 0.1
     again = initialize_gru_parameters(3, 4, 2, np.random.default_rng(0))
     assert all(np.array_equal(p[k], again[k]) for k in p)
-    with pytest.raises(TypeError, match="rng must be a numpy Generator"):
-        initialize_gru_parameters(3, 4, 2, 0)
-    with pytest.raises(ValueError, match="n_a must be at least 1"):
+    seeded = initialize_gru_parameters(3, 4, 2, 0)             # an int is a seed
+    assert all(np.array_equal(p[k], seeded[k]) for k in p)
+    with pytest.raises(TypeError, match="rng must be a numpy Generator or an int seed"):
+        initialize_gru_parameters(3, 4, 2, None)
+    with pytest.raises(ValueError, match="n_a must be an int >= 1"):
         initialize_gru_parameters(3, 0, 2, np.random.default_rng(0))
 
 

@@ -135,8 +135,10 @@ def test_initializer_shapes_zero_biases_and_generator_only():
                       "Wy": (2, 4), "by": (2, 1)}
     assert not any(p[b].any() for b in ("bf", "bi", "bc", "bo", "by"))
     assert 0 < np.abs(p["Wf"]).max() < 0.1
-    with pytest.raises(TypeError, match="rng must be a numpy Generator"):
-        initialize_lstm_parameters(3, 4, 2, 0)
+    seeded = initialize_lstm_parameters(3, 4, 2, 0)            # an int is a seed
+    assert all(np.array_equal(p[k], seeded[k]) for k in p)
+    with pytest.raises(TypeError, match="rng must be a numpy Generator or an int seed"):
+        initialize_lstm_parameters(3, 4, 2, None)
 
 
 # ---------------------------------------------------------------- bad inputs

@@ -63,9 +63,12 @@ def test_bad_arguments(kwargs, error):
         make_memory_task(rng=np.random.default_rng(0), **kwargs)
 
 
-def test_rng_must_be_a_generator():
-    with pytest.raises(TypeError, match="rng must be a numpy Generator"):
-        make_memory_task(1, 2, rng=0)
+def test_rng_must_be_a_generator_or_a_seed():
+    with pytest.raises(TypeError, match="rng must be a numpy Generator or an int seed"):
+        make_memory_task(1, 2, rng=None)
+    x, bits = make_memory_task(1, 2, rng=3)
+    x_again, bits_again = make_memory_task(1, 2, rng=np.random.default_rng(3))
+    assert np.array_equal(x, x_again) and np.array_equal(bits, bits_again)
 
 
 def test_one_unit_rnn_puts_every_weight_in_its_place():

@@ -149,10 +149,22 @@ def test_initializer_gives_small_weights_zero_biases_and_reproducible_draws():
     np.testing.assert_array_equal(p["Wax"], rng.standard_normal((3, 4)) * 0.01)
 
 
-@pytest.mark.parametrize("rng", [None, 0, np.random.RandomState(0), np.random])
-def test_initializer_rejects_anything_but_a_generator(rng):
-    with pytest.raises(TypeError, match="rng must be a numpy Generator"):
+@pytest.mark.parametrize("rng", [None, 0.0, np.random.RandomState(0), np.random])
+def test_initializer_rejects_anything_but_a_generator_or_a_seed(rng):
+    with pytest.raises(TypeError, match="rng must be a numpy Generator or an int seed"):
         initialize_rnn_parameters(2, 3, 2, rng)
+
+
+def test_an_int_rng_is_a_seed_and_a_generator_is_used_as_it_is():
+    seeded = initialize_rnn_parameters(2, 3, 2, 7)
+    again = initialize_rnn_parameters(2, 3, 2, np.random.default_rng(7))
+    assert all(np.array_equal(seeded[k], again[k]) for k in seeded)
+    shared = np.random.default_rng(7)
+    first = initialize_rnn_parameters(2, 3, 2, shared)           # draws from it
+    second = initialize_rnn_parameters(2, 3, 2, shared)
+    assert not np.array_equal(first["Wax"], second["Wax"])
+    with pytest.raises(ValueError, match="rng must be a numpy Generator or an int seed >= 0"):
+        initialize_rnn_parameters(2, 3, 2, -1)
 
 
 @pytest.mark.parametrize("sizes, error", [

@@ -1,10 +1,12 @@
 """Tests of rnnlib.validation, the shared input checks."""
 
+import re
+
 import numpy as np
 import pytest
 
-from rnnlib.validation import (Dims, as_float_array, check_parameters, check_shape,
-                               format_shape)
+from rnnlib.validation import (Dims, as_float_array, as_generator, check_number,
+                               check_parameters, check_shape, format_shape)
 
 
 def test_format_shape():
@@ -137,3 +139,39 @@ def test_check_parameters_extends_given_dims():
     with pytest.raises(ValueError, match=r"to match xt \(4, 2\)"):
         check_parameters(good_parameters(), SHAPES, dims)
     assert "n_x=4" in repr(dims)
+
+
+# ------------------------------------------------ check_number and as_generator
+
+@pytest.mark.parametrize("value, kwargs, error, message", [
+    (0, dict(low=0, low_open=True), ValueError, "x must be a finite number > 0; got 0"),
+    (1.0, dict(low=0, high=1, high_open=True), ValueError,
+     "x must be a finite number >= 0 and < 1; got 1.0"),
+    (float("nan"), {}, ValueError, "x must be a finite number; got nan"),
+    (float("inf"), dict(low=0), ValueError, "x must be a finite number >= 0; got inf"),
+    (True, {}, TypeError, "x must be a number; got bool"),
+    ("1", {}, TypeError, "x must be a number; got str"),
+    (2.0, dict(integer=True), TypeError, "x must be an int; got float"),
+    (0, dict(low=1, integer=True), ValueError, "x must be an int >= 1; got 0"),
+])
+def test_check_number_has_one_rule_and_one_message_shape(value, kwargs, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        check_number("x", value, **kwargs)
+
+
+def test_check_number_returns_plain_python_numbers():
+    assert check_number("x", np.float32(0.5), 0, 1) == 0.5
+    assert type(check_number("n", np.int64(3), 1, integer=True)) is int
+    assert check_number("x", 1, 0, 1) == 1.0             # the bounds themselves are in
+
+
+def test_as_generator_takes_a_generator_or_a_seed():
+    rng = np.random.default_rng(3)
+    assert as_generator(rng) is rng                        # shared, not copied
+    assert as_generator(3).random() == np.random.default_rng(3).random()
+    assert as_generator(np.int64(3)).random() == np.random.default_rng(3).random()
+    for bad in (None, 3.0, True, np.random.RandomState(3), np.random):
+        with pytest.raises(TypeError, match="rng must be a numpy Generator or an int seed"):
+            as_generator(bad)
+    with pytest.raises(ValueError, match="seed must be a numpy Generator or an int seed >= 0"):
+        as_generator(-1, "seed")

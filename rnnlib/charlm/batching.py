@@ -14,6 +14,7 @@ token sequences (lists of ints in 1..vocab_size - 1) and ``vocab_size``
 
 import numpy as np
 
+from ..validation import as_generator
 from .vocab import VOCAB_SIZE, encode
 
 __all__ = ["encode_sequences", "make_batch", "shuffled_batches"]
@@ -65,11 +66,12 @@ def make_batch(names, vocab_size=VOCAB_SIZE):
 def shuffled_batches(names, batch_size, rng, sort_window=8):
     """Shuffled minibatches (lists of names) of similar lengths (less padding).
 
-    The names are shuffled with ``rng`` (a ``np.random.Generator``), cut into
+    The names are shuffled with ``rng`` (a Generator or an int seed), cut into
     windows of ``sort_window`` batches, sorted by length inside each window
     and cut into batches of ``batch_size``, which are then shuffled. Every
     name is used once per epoch.
     """
+    rng = as_generator(rng)
     order = rng.permutation(len(names))
     window = batch_size * sort_window
     batches = []

@@ -17,14 +17,12 @@ The forward and backward passes over a name are the reference functions of
 chapters 1 and 3, ``rnn_forward`` and ``rnn_backward``.
 """
 
-import numbers
-
 import numpy as np
 
 from ..initializers import initialize_rnn_parameters
 from ..rnn import RNN_PARAMETER_SHAPES, rnn_cell_forward, rnn_forward
 from ..rnn_backward import rnn_backward
-from ..validation import check_parameters
+from ..validation import as_generator, check_number, check_parameters
 from .vocab import char_to_ix as _default_char_to_ix
 from .vocab import ix_to_char as _default_ix_to_char
 from .vocab import make_example
@@ -50,12 +48,7 @@ def clip(gradients, maxValue):
 
 def _check_clip_arguments(gradients, maxValue):
     """Raise unless gradients is a dict and maxValue a finite number >= 0."""
-    if isinstance(maxValue, bool) or not isinstance(maxValue, numbers.Real):
-        raise TypeError("maxValue must be a number; "
-                        f"got {type(maxValue).__name__}")
-    if not np.isfinite(maxValue) or maxValue < 0:
-        raise ValueError("maxValue must be a finite number >= 0; "
-                         f"got {maxValue}")
+    check_number("maxValue", maxValue, 0)
     if not isinstance(gradients, dict):
         raise TypeError("gradients must be a dict of arrays; "
                         f"got {type(gradients).__name__}")
@@ -79,8 +72,7 @@ def sample(parameters, char_to_ix, seed, temperature=1.0, max_length=50):
     Returns the list of sampled indices, ending with the index of '\\n'.
     """
     dims = _check_sample_arguments(parameters, char_to_ix, temperature)
-    rng = (seed if isinstance(seed, np.random.Generator)
-           else np.random.default_rng(seed))
+    rng = as_generator(seed, "seed")
     newline = char_to_ix["\n"]
     # softmax(z / T) is the softmax of an RNN whose output layer (Wya, by)
     # is divided by T: sample from that RNN, with the ordinary cell.
@@ -103,13 +95,7 @@ def sample(parameters, char_to_ix, seed, temperature=1.0, max_length=50):
 
 def _check_sample_arguments(parameters, char_to_ix, temperature):
     """Raise unless the arguments of ``sample`` fit; return the sizes."""
-    if (isinstance(temperature, bool)
-            or not isinstance(temperature, numbers.Real)):
-        raise TypeError("temperature must be a number; "
-                        f"got {type(temperature).__name__}")
-    if not (np.isfinite(temperature) and temperature > 0):
-        raise ValueError("temperature must be a finite number > 0; "
-                         f"got {temperature}")
+    check_number("temperature", temperature, 0, low_open=True)
     if "\n" not in char_to_ix:
         raise ValueError("char_to_ix must contain the end token '\\n'")
     return check_parameters(parameters, RNN_PARAMETER_SHAPES)

@@ -19,6 +19,7 @@ on a validation split of the training names, never on the test names.
 
 import numpy as np
 
+from ..validation import check_number
 from .vocab import VOCAB_SIZE, encode, split_names
 
 __all__ = ["NGramModel", "choose_alpha"]
@@ -36,13 +37,8 @@ class NGramModel:
     """
 
     def __init__(self, order, alpha=1.0):
-        if (isinstance(order, bool) or not isinstance(order, (int, np.integer))
-                or order < 1):
-            raise ValueError(f"order must be an int >= 1; got {order!r}")
-        if not alpha > 0:
-            raise ValueError(f"alpha must be > 0; got {alpha}")
-        self.order = int(order)
-        self.alpha = float(alpha)
+        self.order = check_number("order", order, 1, integer=True)
+        self.alpha = check_number("alpha", alpha, 0, low_open=True)
         self.counts = np.zeros((VOCAB_SIZE,) * self.order)
 
     def _events(self, names):

@@ -7,7 +7,7 @@ to (``rnnlib.cells``), from x<1> = 0 and a<0> = 0 (and c<0> = 0 for the LSTM).
 import numpy as np
 
 from ..cells import CELLS, cell_of
-from ..validation import check_number
+from ..validation import as_generator, check_number
 from .vocab import VOCAB_SIZE, decode, encode
 
 __all__ = ["next_char_probabilities", "sample_names"]
@@ -61,8 +61,7 @@ def sample_names(parameters, n, rng, temperature=1.0, cell=None,
     n = check_number("n", n, 1, integer=True)
     temperature = check_number("temperature", temperature, 0, low_open=True)
     max_length = check_number("max_length", max_length, 1, integer=True)
-    if not isinstance(rng, np.random.Generator):
-        rng = np.random.default_rng(rng)
+    rng = as_generator(rng)
     state = _initial_state(cell, parameters, n)
     xt = np.zeros((VOCAB_SIZE, n))
     chars = np.zeros((n, max_length), dtype=np.intp)

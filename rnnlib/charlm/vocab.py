@@ -19,6 +19,8 @@ from importlib import resources
 
 import numpy as np
 
+from ..validation import as_generator, check_number
+
 __all__ = ["VOCAB", "VOCAB_SIZE", "END", "char_to_ix", "ix_to_char",
            "encode", "decode", "make_example", "load_names", "load_dinosaurs",
            "split_names"]
@@ -134,17 +136,17 @@ def split_names(names, fraction=0.1, seed=0):
     """Split names at random into (kept, held_out), ``fraction`` of them held out.
 
     The split depends only on the list, ``fraction`` and ``seed``: the names
-    are shuffled with ``np.random.default_rng(seed)`` and the first
+    are shuffled with ``np.random.default_rng(seed)`` (or the Generator
+    ``seed``) and the first
     ``round(fraction * len(names))`` of the shuffled list are held out (at
     least one and never all, for two or more names). Both parts keep the
     order of ``names``.
     """
-    if not 0 < fraction < 1:
-        raise ValueError(f"fraction must be between 0 and 1; got {fraction}")
+    check_number("fraction", fraction, 0, 1, low_open=True, high_open=True)
     if len(names) < 2:
         raise ValueError(f"need at least 2 names to split; got {len(names)}")
     n_held_out = min(max(1, round(fraction * len(names))), len(names) - 1)
-    order = np.random.default_rng(seed).permutation(len(names))
+    order = as_generator(seed, "seed").permutation(len(names))
     held_out = set(order[:n_held_out].tolist())
     kept = [name for i, name in enumerate(names) if i not in held_out]
     return kept, [name for i, name in enumerate(names) if i in held_out]

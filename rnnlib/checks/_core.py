@@ -48,6 +48,8 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
+from ..cells import random_parameters
+
 __all__ = ["CheckFailed", "Case", "Mistake", "Probe", "NotApplicable",
            "Catalogue", "announce", "catalogue", "not_written_yet", "run_checks",
            "compare", "RTOL", "ATOL"]
@@ -408,23 +410,7 @@ def run_checks(name, fn, reference, cases, outputs, arg_names, mistakes=()):
 # outputs and the gradients visibly.
 
 
-def random_rnn_parameters(rng, n_x, n_a, n_y):
-    """RNN parameters for a checker: Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a),
-    ba (n_a, 1), by (n_y, 1), drawn from the Generator ``rng``."""
-    return {"Wax": 0.7 * rng.standard_normal((n_a, n_x)),
-            "Waa": 0.7 * rng.standard_normal((n_a, n_a)),
-            "Wya": 0.7 * rng.standard_normal((n_y, n_a)),
-            "ba": 0.5 * rng.standard_normal((n_a, 1)),
-            "by": 0.5 * rng.standard_normal((n_y, 1))}
-
-
-def random_lstm_parameters(rng, n_x, n_a, n_y):
-    """LSTM parameters for a checker: Wf, Wi, Wc, Wo (n_a, n_a + n_x), their biases
-    (n_a, 1), Wy (n_y, n_a), by (n_y, 1), drawn from the Generator ``rng``."""
-    p = {}
-    for gate in "fico":
-        p["W" + gate] = 0.7 * rng.standard_normal((n_a, n_a + n_x))
-        p["b" + gate] = 0.5 * rng.standard_normal((n_a, 1))
-    p["Wy"] = 0.7 * rng.standard_normal((n_y, n_a))
-    p["by"] = 0.5 * rng.standard_normal((n_y, 1))
-    return p
+def random_checker_parameters(cell, rng, n_x, n_a, n_y):
+    """Parameters of ``cell`` ("rnn", "lstm", "gru") for a checker, drawn from ``rng``:
+    weights with standard deviation 0.7, biases 0.5 (``rnnlib.cells.random_parameters``)."""
+    return random_parameters(cell, n_x, n_a, n_y, rng, scale=0.7, bias_scale=0.5)

@@ -19,8 +19,7 @@ forgetting the tanh derivative (1 - a**2), a wrong output-gate derivative, ...
 
 import numpy as np
 
-from ._core import (Case, Mistake, Probe, compare, random_lstm_parameters,
-                    random_rnn_parameters, run_checks)
+from ._core import Case, Mistake, Probe, compare, random_checker_parameters, run_checks
 
 __all__ = ["check_rnn_cell_backward", "check_rnn_backward",
            "check_lstm_cell_backward", "check_lstm_backward"]
@@ -57,13 +56,13 @@ def _cell_cases(lstm):
         a_prev = np.tanh(rng.standard_normal((n_a, m)))
         da_next = rng.standard_normal((n_a, m))
         if lstm:
-            params = random_lstm_parameters(rng, n_x, n_a, 2)
+            params = random_checker_parameters("lstm", rng, n_x, n_a, 2)
             c_prev = rng.standard_normal((n_a, m))
             dc_next = rng.standard_normal((n_a, m))
             cache = lstm_cell_forward(xt, a_prev, c_prev, params)[3]
             args = (da_next, dc_next, cache)
         else:
-            params = random_rnn_parameters(rng, n_x, n_a, 2)
+            params = random_checker_parameters("rnn", rng, n_x, n_a, 2)
             cache = rnn_cell_forward(xt, a_prev, params)[2]
             args = (da_next, cache)
         cases.append(Case(_label((n_x, n_a, m)), args))
@@ -79,10 +78,8 @@ def _sequence_cases(lstm):
     for n_x, n_a, m, steps, T_x in sizes + [SHORT_DA]:
         x = rng.standard_normal((n_x, m, steps))
         a0 = np.tanh(rng.standard_normal((n_a, m)))
-        if lstm:
-            caches = lstm_forward(x, a0, random_lstm_parameters(rng, n_x, n_a, 2))[3]
-        else:
-            caches = rnn_forward(x, a0, random_rnn_parameters(rng, n_x, n_a, 2))[2]
+        params = random_checker_parameters("lstm" if lstm else "rnn", rng, n_x, n_a, 2)
+        caches = (lstm_forward if lstm else rnn_forward)(x, a0, params)[-1]
         da = rng.standard_normal((n_a, m, T_x))
         label = _label((n_x, n_a, m, T_x))
         if steps > T_x:

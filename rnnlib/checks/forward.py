@@ -18,8 +18,7 @@ from functools import partial
 import numpy as np
 
 from ..activations import sigmoid_unchecked
-from ._core import (Case, Mistake, Probe, compare, random_lstm_parameters,
-                    random_rnn_parameters, run_checks)
+from ._core import Case, Mistake, Probe, compare, random_checker_parameters, run_checks
 
 __all__ = ["check_rnn_cell_forward", "check_rnn_forward",
            "check_lstm_cell_forward", "check_lstm_forward"]
@@ -46,7 +45,7 @@ def _cell_cases(lstm):
     rng = np.random.default_rng(SEED)
     cases = []
     for n_x, n_a, n_y, m in CELL_SIZES:
-        draw = random_lstm_parameters if lstm else random_rnn_parameters
+        draw = partial(random_checker_parameters, "lstm" if lstm else "rnn")
         params = draw(rng, n_x, n_a, n_y)
         xt = rng.standard_normal((n_x, m))
         a_prev = rng.standard_normal((n_a, m))
@@ -63,7 +62,7 @@ def _sequence_cases(lstm):
     rng = np.random.default_rng(SEED + 1)
     cases = []
     for n_x, n_a, n_y, m, T_x in SEQUENCE_SIZES:
-        draw = random_lstm_parameters if lstm else random_rnn_parameters
+        draw = partial(random_checker_parameters, "lstm" if lstm else "rnn")
         params = draw(rng, n_x, n_a, n_y)
         x = rng.standard_normal((n_x, m, T_x))
         a0 = rng.standard_normal((n_a, m))

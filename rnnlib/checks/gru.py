@@ -21,7 +21,7 @@ from functools import partial
 import numpy as np
 
 from ..activations import sigmoid_unchecked
-from ._core import Case, Mistake, Probe, run_checks
+from ._core import Case, Mistake, Probe, random_checker_parameters, run_checks
 from .backward import (bias_probe, key_mistake, one_step_probe, padded_da,
                        short_da_probe, transposed_probe)
 from .forward import (NO_CARRY, NO_X, ONE_CACHE, SOFTMAX_AXIS, START_ZEROS,
@@ -49,18 +49,6 @@ BACKWARD_SEQUENCE_SIZES = [(3, 5, 4, 1), (3, 5, 4, 6), (2, 3, 1, 5), (4, 4, 3, 4
 SHORT_DA = (3, 4, 2, 5, 3)        # n_x, n_a, m, steps run forwards, T_x of da
 
 
-def random_gru_parameters(rng, n_x, n_a, n_y):
-    """GRU parameters for a checker: Wu, Wr, Wc (n_a, n_a + n_x), their biases
-    (n_a, 1), Wy (n_y, n_a), by (n_y, 1), drawn from the Generator ``rng``."""
-    p = {}
-    for gate in "urc":
-        p["W" + gate] = 0.7 * rng.standard_normal((n_a, n_a + n_x))
-        p["b" + gate] = 0.5 * rng.standard_normal((n_a, 1))
-    p["Wy"] = 0.7 * rng.standard_normal((n_y, n_a))
-    p["by"] = 0.5 * rng.standard_normal((n_y, 1))
-    return p
-
-
 def _label(names, sizes):
     return ", ".join(f"{n}={s}" for n, s in zip(names, sizes))
 
@@ -69,7 +57,7 @@ def _forward_cell_cases():
     rng = np.random.default_rng(SEED)
     cases = []
     for n_x, n_a, n_y, m in CELL_SIZES:
-        params = random_gru_parameters(rng, n_x, n_a, n_y)
+        params = random_checker_parameters("gru", rng, n_x, n_a, n_y)
         xt, a_prev = rng.standard_normal((n_x, m)), rng.standard_normal((n_a, m))
         cases.append(Case(_label(("n_x", "n_a", "n_y", "m"), (n_x, n_a, n_y, m)),
                           (xt, a_prev, params)))
@@ -81,7 +69,7 @@ def _forward_sequence_cases():
     cases = []
     for sizes in SEQUENCE_SIZES:
         n_x, n_a, n_y, m, T_x = sizes
-        params = random_gru_parameters(rng, n_x, n_a, n_y)
+        params = random_checker_parameters("gru", rng, n_x, n_a, n_y)
         x, a0 = rng.standard_normal((n_x, m, T_x)), rng.standard_normal((n_a, m))
         cases.append(Case(_label(("n_x", "n_a", "n_y", "m", "T_x"), sizes),
                           (x, a0, params)))
@@ -97,7 +85,8 @@ def _backward_cell_cases():
         xt = rng.standard_normal((n_x, m))
         a_prev = np.tanh(rng.standard_normal((n_a, m)))
         da_next = rng.standard_normal((n_a, m))
-        cache = gru_cell_forward(xt, a_prev, random_gru_parameters(rng, n_x, n_a, 2))[2]
+        params = random_checker_parameters("gru", rng, n_x, n_a, 2)
+        cache = gru_cell_forward(xt, a_prev, params)[2]
         cases.append(Case(_label(("n_x", "n_a", "m"), (n_x, n_a, m)), (da_next, cache)))
     return cases
 
@@ -111,7 +100,8 @@ def _backward_sequence_cases():
     for n_x, n_a, m, steps, T_x in sizes + [SHORT_DA]:
         x = rng.standard_normal((n_x, m, steps))
         a0 = np.tanh(rng.standard_normal((n_a, m)))
-        caches = gru_forward(x, a0, random_gru_parameters(rng, n_x, n_a, 2))[2]
+        params = random_checker_parameters("gru", rng, n_x, n_a, 2)
+        caches = gru_forward(x, a0, params)[2]
         da = rng.standard_normal((n_a, m, T_x))
         label = _label(("n_x", "n_a", "m", "T_x"), (n_x, n_a, m, T_x))
         if steps > T_x:

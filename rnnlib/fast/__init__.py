@@ -27,8 +27,9 @@ The caches contract
 -------------------
 ``caches`` is an ``RNNCaches`` / ``LSTMCaches`` object, accepted only by the
 matching backward function of this package (the tuple caches of the
-reference implementation are refused with a TypeError, and vice versa). It holds the parameter dict (not a
-copy: do not change the parameters in place between forward and backward),
+reference implementation are refused with a TypeError, and vice versa). It
+holds the parameter dict (not a copy: do not change the parameters in place
+between forward and backward),
 the checked input ``x``, and the engine's per-step arrays in row layout
 (``rnnlib.fast.layout``): ``HX`` (T_x + 1, m, n_a + n_x + 1) with
 HX[t] = [a<t> | x<t+1> | 1] (a<0> = a0; the 1 is the input of the bias), and
@@ -55,14 +56,14 @@ thread for the whole program), and tanh goes through exp, about twice as
 cheap as numpy's float64 tanh on CPUs without AVX-512
 (``rnnlib.fast.activations``). ``benchmarks/bench_engines.py`` measures
 both against the reference implementation, the products alone and PyTorch.
-On a machine whose cores are busy with other programs, OpenBLAS's worker threads can stall every
-product of medium size; ``OPENBLAS_NUM_THREADS=1`` (set before numpy is
-imported) avoids that for small models.
+On a machine whose cores are busy with other programs, OpenBLAS's worker
+threads can stall every product of medium size; ``OPENBLAS_NUM_THREADS=1``
+(set before numpy is imported) avoids that for small models.
 
 Bad inputs raise the errors of the reference implementation
-(``rnnlib.validation``): TypeError for non-numeric data or a parameter that is not an array, KeyError for a missing
-parameter, ValueError naming the argument and the expected shape for a shape
-mismatch or NaN/inf.
+(``rnnlib.validation``): TypeError for non-numeric data or a parameter that
+is not an array, KeyError for a missing parameter, ValueError naming the
+argument and the expected shape for a shape mismatch or NaN/inf.
 """
 
 from .gru import GRUCaches, gru_backward, gru_forward

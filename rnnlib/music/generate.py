@@ -18,6 +18,7 @@ the last of them, so the model continues that tune.
 import numpy as np
 
 from ..lstm import lstm_cell_forward
+from ..validation import as_generator
 
 __all__ = ["apply_temperature", "improvise", "next_event_probabilities"]
 
@@ -63,8 +64,7 @@ def improvise(parameters, vocab, n, rng, temperature=1.0, prime=(),
                          f"got {temperature!r}")
     if isinstance(n, bool) or int(n) != n or n < 1:
         raise ValueError(f"n must be an int >= 1; got {n!r}")
-    if not isinstance(rng, np.random.Generator):
-        rng = np.random.default_rng(rng)
+    rng = as_generator(rng)
     V, n_a = len(vocab), parameters["Wf"].shape[0]
     a, c = np.zeros((n_a, n)), np.zeros((n_a, n))      # a<0>, c<0>
     x = np.zeros((V, n))                                # x<1> = 0
