@@ -15,7 +15,8 @@ book: $(STAMP)  ## build the site (warnings are errors) from the committed noteb
 	@test -f $(SITE)/index.html || { echo "no $(SITE)/index.html: the build produced nothing"; exit 1; }
 	@echo "The book is at $(CURDIR)/$(SITE)/index.html"
 
-test: $(STAMP)  ## unit tests + nbval (strict) on every chapter, then build and check the site
+test: $(STAMP)  ## lint, unit tests + nbval (strict) on every chapter, then build and check the site
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -n 2 --dist loadfile tests --ignore=tests/site --nbval book \
 	  --nbval-current-env -p no:cacheprovider
 	$(MAKE) --no-print-directory book
@@ -35,10 +36,10 @@ lab: $(STAMP)  ## open the chapters in JupyterLab (work the exercises in exercis
 bench: $(STAMP)  ## time the reference implementation against rnnlib.fast (table of ratios)
 	$(PY) benchmarks/bench_engines.py
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt -e .
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt -e .
 	touch $(STAMP)
 
 clean:  ## remove the built site (keeps .venv)

@@ -24,7 +24,8 @@ def chapter_notebooks():
 def execute(path: pathlib.Path, timeout: int = 600) -> float:
     """Run one notebook in place; return the seconds it took."""
     nb = nbformat.read(path, as_version=4)
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python",
+                                 "name": "python3"}
     start = time.perf_counter()
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(BOOK)}}).execute()

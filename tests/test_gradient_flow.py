@@ -74,7 +74,9 @@ def test_lstm_norm_at_a0_matches_finite_differences(m, T_x):
     norms = hidden_gradient_norms(x, a0, p, da_last)
     assert norms.shape == (T_x + 1,)
     assert norms[0] == pytest.approx(np.linalg.norm(da_last))
-    loss = lambda state: np.sum(da_last * lstm_forward(x, state, p)[0][:, :, -1])
+    def loss(state):
+        return np.sum(da_last * lstm_forward(x, state, p)[0][:, :, -1])
+
     expected = np.linalg.norm(numerical_gradient(loss, a0))
     assert norms[T_x] == pytest.approx(expected, rel=1e-7)
 

@@ -1,6 +1,5 @@
 """Tests for rnnlib.charlm.vocab: the 27-symbol vocabulary and the name loaders."""
 
-import numpy as np
 import pytest
 
 from rnnlib.charlm import vocab

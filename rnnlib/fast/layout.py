@@ -31,7 +31,7 @@ import numpy as np
 
 from ..validation import Dims, as_float_array, check_shape
 from .parallel import run_parts
-from .workspace import Lease, pool
+from .workspace import pool
 
 __all__ = ["SequenceCaches", "concat_rows", "to_columns", "gradient_rows", "common_dtype",
            "reshape_view", "copy_transposed", "output_layer"]

@@ -103,7 +103,8 @@ def test_index_redirects_to_the_landing_page(site):
     index = (site / "index.html").read_text(encoding="utf-8")
     target = re.search(r'url=([^"]+)"', index)
     assert target, "index.html should redirect to the landing page"
-    assert (site / target.group(1)).is_file(), f"index.html redirects to {target.group(1)}, which is missing"
+    assert (site / target.group(1)).is_file(), (
+        f"index.html redirects to {target.group(1)}, which is missing")
 
 
 def test_no_page_loads_anything_from_another_host(site):
