@@ -173,10 +173,13 @@ def test_buffers_are_reused_once_caches_are_dropped():
     address = caches.gates.ctypes.data
     kept = fast.lstm_forward(x, a0, p)[-1]              # first caches still held
     assert kept.gates.ctypes.data != address
+    gates_bytes, held = caches.gates.nbytes, pool.free_bytes()
     del caches                                          # its buffers go back
+    freed = pool.free_bytes()
+    assert freed >= held + gates_bytes
     reused = fast.lstm_forward(x, a0, p)[-1]
     assert reused.gates.ctypes.data == address
-    assert pool.free_bytes() < 2 ** 31
+    assert pool.free_bytes() <= freed - gates_bytes     # and are taken out again
 
 
 # -------------------------------------------------------------------- bad input

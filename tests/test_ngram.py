@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from rnnlib.charlm.ngram import NGramModel, choose_alpha
+from rnnlib.charlm.vocab import split_names
 
 NAMES = ["ab", "abc", "ba", "cab"]
 
@@ -41,9 +42,31 @@ def test_trigram_uses_two_characters_of_context():
     assert model.next_char_probabilities("xb")[4] == pytest.approx(1, abs=1e-4)
 
 
-def test_choose_alpha_picks_from_grid_and_rejects_bad_settings():
-    names = ["ab", "abc", "ba", "cab", "abab", "bcab", "aab", "cabc", "bab", "ac"]
-    assert choose_alpha(2, names, alphas=(0.01, 0.1, 1.0)) in (0.01, 0.1, 1.0)
+def _validation_nll(order, names, alpha):
+    kept, valid = split_names(names, 0.1, 0)        # choose_alpha's own split
+    return NGramModel(order, alpha).fit(kept).nll(valid)
+
+
+@pytest.mark.parametrize("names", [
+    ["ab"] * 19 + ["ab"],                           # validation like training: small alpha
+    ["ab"] * 19 + ["zq"],                           # validation unseen: large alpha
+])
+def test_choose_alpha_picks_the_lowest_validation_nll(names):
+    alphas = (0.001, 0.1, 10.0)
+    scores = [_validation_nll(2, names, alpha) for alpha in alphas]
+    assert len(set(scores)) == 3                    # the choice matters
+    assert choose_alpha(2, names, alphas=alphas) == alphas[scores.index(min(scores))]
+
+
+def test_choose_alpha_prefers_little_smoothing_for_seen_and_much_for_unseen_data():
+    alphas = (0.001, 0.1, 10.0)
+    assert choose_alpha(2, ["ab"] * 20, alphas=alphas) == 0.001
+    names = ["ab"] * 19 + ["zq"]
+    assert "zq" in split_names(names, 0.1, 0)[1]    # the unseen name is held out
+    assert choose_alpha(2, names, alphas=alphas) > 0.001
+
+
+def test_ngram_rejects_bad_settings():
     with pytest.raises(ValueError, match="alpha"):
         NGramModel(2, alpha=0)
     with pytest.raises(ValueError, match="order"):
