@@ -1,6 +1,7 @@
 """Tests for rnnlib.charlm: masked minibatches, evaluation, sampling, save/load."""
 
 import dataclasses
+import sys
 
 import numpy as np
 import pytest
@@ -83,7 +84,76 @@ def test_train_shows_progress_only_when_asked(capsys):
     charlm.train(NAMES, "rnn", progress=False, **dict(SMALL, max_epochs=1))
     assert capsys.readouterr().err == ""
     charlm.train(NAMES, "rnn", progress=True, **dict(SMALL, max_epochs=1))
-    assert "rnn epoch 1/1" in capsys.readouterr().err
+    err = capsys.readouterr().err                     # a tqdm bar, on stderr
+    assert "rnn:" in err and "/1 [" in err and "valid=" in err
+
+
+def test_no_progress_means_tqdm_is_never_imported():
+    import subprocess
+    code = ("import sys; from rnnlib import charlm; "
+            "charlm.train(%r, 'rnn', progress=False, n_a=4, batch_size=8, max_epochs=1); "
+            "print('tqdm' in sys.modules)" % (NAMES,))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False" and out.stderr == ""
+
+
+def test_early_stopping_decays_the_rate_restores_the_best_and_stops(monkeypatch):
+    """Scripted validation losses: better, better, worse, worse (patience 2)."""
+    from rnnlib.charlm import training
+    scripted = iter([3.0, 2.0, 2.5, 2.6, 1.0, 1.0])
+    seen, rates, starts, updates = [], [], [], []
+    real_optimizer = training._optimizer
+
+    def optimizer(parameters, config):
+        made = real_optimizer(parameters, config)
+        real_update = made.update
+
+        def update(parameters, gradients):                   # record what it starts from
+            updates.append({k: v.copy() for k, v in parameters.items()})
+            real_update(parameters, gradients)
+        made.update = update
+        rates.append(made)
+        return made
+
+    def evaluate_batch(parameters, cell, x, Y, mask, engine="reference"):
+        seen.append({k: v.copy() for k, v in parameters.items()})
+        rates.append(rates[0].learning_rate)
+        starts.append(len(updates))                          # the next pass's first update
+        return next(scripted)
+
+    monkeypatch.setattr(training, "_optimizer", optimizer)
+    monkeypatch.setattr(training, "_evaluate_batch", evaluate_batch)
+    history = []
+    best = charlm.train(NAMES, "rnn", progress=False, history=history, patience=2,
+                        lr_decay=0.5, learning_rate=0.02, **dict(SMALL, max_epochs=6))
+    assert [h["epoch"] for h in history] == [1, 2, 3, 4]       # the break ran
+    assert [h["valid_nll"] for h in history] == [3.0, 2.0, 2.5, 2.6]
+    assert rates[1:] == [0.02, 0.02, 0.02, 0.01]                # halved after pass 3
+    for k in best:                                             # returned: the best, pass 2
+        assert np.array_equal(best[k], seen[1][k])
+        assert not np.array_equal(best[k], seen[3][k])
+    restart = updates[starts[2]]                               # pass 4 began from the best
+    assert all(np.array_equal(restart[k], seen[1][k]) for k in restart)
+    after_pass_2 = updates[starts[1]]                          # pass 3 from pass 2's end
+    assert all(np.array_equal(after_pass_2[k], seen[1][k]) for k in after_pass_2)
+
+
+def test_without_decay_training_goes_on_from_the_last_weights(monkeypatch):
+    from rnnlib.charlm import training
+    scripted = iter([2.0, 2.5, 2.4, 2.3])
+    seen = []
+
+    def evaluate_batch(parameters, cell, x, Y, mask, engine="reference"):
+        seen.append({k: v.copy() for k, v in parameters.items()})
+        return next(scripted)
+
+    monkeypatch.setattr(training, "_evaluate_batch", evaluate_batch)
+    history = []
+    best = charlm.train(NAMES, "rnn", progress=False, history=history, patience=3,
+                        lr_decay=1.0, **dict(SMALL, max_epochs=10))
+    assert len(history) == 4                       # three passes without progress
+    assert all(np.array_equal(best[k], seen[0][k]) for k in best)
 
 
 def test_train_rejects_bad_settings():

@@ -39,7 +39,8 @@ from .batching import encode_sequences, make_batch, shuffled_batches
 from .config import ENGINES, TrainConfig
 from .vocab import VOCAB_SIZE, split_names
 
-__all__ = ["train", "evaluate", "batch_loss_and_gradients", "passes_through_time"]
+__all__ = ["train", "evaluate", "batch_loss_and_gradients", "passes_through_time",
+           "progress_bar"]
 
 
 def passes_through_time(cell, engine="reference"):
@@ -125,6 +126,18 @@ def _interactive():
     return sys.stderr.isatty() or "ipykernel" in sys.modules
 
 
+def progress_bar(total, description, show):
+    """A ``tqdm.auto`` bar over ``total`` steps if ``show``, else None.
+
+    In a notebook ``tqdm.auto`` draws a widget, in a terminal a text line on
+    stderr. tqdm is imported only when a bar is wanted.
+    """
+    if not show:
+        return None
+    from tqdm.auto import tqdm
+    return tqdm(total=total, desc=description, unit="epoch", leave=False)
+
+
 def _optimizer(parameters, config):
     if config.optimizer == "adam":
         return Adam(parameters, config.learning_rate, config.beta1, config.beta2,
@@ -144,8 +157,9 @@ def train(names, cell="rnn", config=None, progress=None, history=None,
             ..., Wy, by), the cells of chapters 1 and 2
     config -- a ``TrainConfig``; ``settings`` override its fields, e.g.
               ``train(names, "lstm", n_a=32)`` or ``engine="fast"``
-    progress -- show a progress line on stderr: True, False, or None for
-                only when interactive (a terminal or a notebook kernel)
+    progress -- show a progress bar (``tqdm.auto``): True, False, or None
+                for only when interactive (a terminal or a notebook kernel);
+                pass False where the output is stored (the book's chapters)
     history -- a list; one dict per epoch is appended to it: epoch,
                train_nll and valid_nll (nats/char), seconds
     vocab_size -- None for names (27 symbols); for any other vocabulary,
@@ -159,7 +173,6 @@ def train(names, cell="rnn", config=None, progress=None, history=None,
     """
     entry = get_cell(cell)
     config = dataclasses.replace(config or TrainConfig(), **settings)
-    show = _interactive() if progress is None else bool(progress)
     n_x = VOCAB_SIZE if vocab_size is None else int(vocab_size)
     names = encode_sequences(list(names), n_x)       # checked once
     fit_names, valid_names = split_names(names, config.valid_fraction,
@@ -173,42 +186,45 @@ def train(names, cell="rnn", config=None, progress=None, history=None,
     valid_batch = make_batch(valid_names, n_x)
     best, best_nll, waited = None, np.inf, 0
     start = time.perf_counter()
-    for epoch in range(1, config.max_epochs + 1):
-        total, count = 0.0, 0.0
-        for batch in shuffled_batches(fit_names, config.batch_size, rng):
-            x, Y, mask = make_batch(batch, n_x)
-            keep = None
-            if config.dropout > 0:                  # inverted dropout
-                drawn = rng.random((config.n_a,) + Y.shape)
-                keep = (drawn >= config.dropout) / (1 - config.dropout)
-            loss, gradients = batch_loss_and_gradients(parameters, cell, x, Y,
-                                                       mask, keep, config.engine)
-            gradients, _ = clip_by_global_norm(gradients, config.max_norm)
-            optimizer.update(parameters, gradients)
-            total += loss * mask.sum()
-            count += mask.sum()
-        valid_nll = _evaluate_batch(parameters, cell, *valid_batch,
-                                    engine=config.engine)
-        if history is not None:
-            history.append({"epoch": epoch, "train_nll": total / count,
-                            "valid_nll": valid_nll,
-                            "seconds": time.perf_counter() - start})
-        if show:
-            print(f"\r{cell} epoch {epoch}/{config.max_epochs}: train "
-                  f"{total / count:.4f}, valid {valid_nll:.4f} nats/char",
-                  end="", file=sys.stderr, flush=True)
-        if valid_nll < best_nll:
-            best = {k: v.copy() for k, v in parameters.items()}
-            best_nll, waited = valid_nll, 0
-        else:
-            waited += 1
-            if waited >= config.patience:
-                break
-            if config.lr_decay != 1.0:      # smaller steps from the best
-                parameters.update({k: v.copy() for k, v in best.items()})
-                optimizer.learning_rate *= config.lr_decay
-    if show:
-        print(file=sys.stderr, flush=True)
+    bar = progress_bar(config.max_epochs, cell,
+                       _interactive() if progress is None else bool(progress))
+    try:
+        for epoch in range(1, config.max_epochs + 1):
+            total, count = 0.0, 0.0
+            for batch in shuffled_batches(fit_names, config.batch_size, rng):
+                x, Y, mask = make_batch(batch, n_x)
+                keep = None
+                if config.dropout > 0:                  # inverted dropout
+                    drawn = rng.random((config.n_a,) + Y.shape)
+                    keep = (drawn >= config.dropout) / (1 - config.dropout)
+                loss, gradients = batch_loss_and_gradients(parameters, cell, x, Y,
+                                                           mask, keep, config.engine)
+                gradients, _ = clip_by_global_norm(gradients, config.max_norm)
+                optimizer.update(parameters, gradients)
+                total += loss * mask.sum()
+                count += mask.sum()
+            valid_nll = _evaluate_batch(parameters, cell, *valid_batch,
+                                        engine=config.engine)
+            if history is not None:
+                history.append({"epoch": epoch, "train_nll": total / count,
+                                "valid_nll": valid_nll,
+                                "seconds": time.perf_counter() - start})
+            if bar is not None:
+                bar.set_postfix(train=f"{total / count:.4f}", valid=f"{valid_nll:.4f}")
+                bar.update()
+            if valid_nll < best_nll:
+                best = {k: v.copy() for k, v in parameters.items()}
+                best_nll, waited = valid_nll, 0
+            else:
+                waited += 1
+                if waited >= config.patience:
+                    break
+                if config.lr_decay != 1.0:      # smaller steps from the best
+                    parameters.update({k: v.copy() for k, v in best.items()})
+                    optimizer.learning_rate *= config.lr_decay
+    finally:
+        if bar is not None:
+            bar.close()
     return best
 
 
