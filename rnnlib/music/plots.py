@@ -23,7 +23,8 @@ def piano_roll(tune, ax=None, title=None, color="C0", max_bars=None):
     """Draw ``tune`` on a matplotlib ``ax`` (a new figure if None).
 
     x: time in bars of the tune's meter from the first note (the tune's
-    own bar lines, '|', drawn as faint vertical lines); y: pitch, labelled with note names in C (the common key).
+    own bar lines, '|', drawn as faint vertical lines); y: pitch, labelled
+    with note names in C (the common key).
     ``max_bars`` cuts the drawing after that many bars. Returns ``ax``.
     """
     import matplotlib.pyplot as plt

@@ -2,7 +2,6 @@
 Chromium from file:// (its duration is known and above zero), and every link
 to a MIDI file resolves to a real MIDI file inside the site."""
 import json
-import pathlib
 import re
 import subprocess
 import tempfile
