@@ -4,9 +4,10 @@ For every gap, seed and network below, ``rnnlib.memory_learning.train_memory``
 trains one network from random weights with the book's reference forward and
 backward passes, global-norm clipping and Adam, within the same budget of
 updates, and tests it on fresh sequences. The networks have about the same
-number of parameters (an RNN of 17 units, LSTMs of 8). The LSTM is run with
+number of parameters (RNNs of 17 units, LSTMs of 8). The LSTM is run with
 three initial forget-gate biases, because that bias decides how much gradient
-crosses the gap at the start of training (chapter 3).
+crosses the gap at the start of training (chapter 3); the RNN with two
+starting W_aa, Gaussian like every other weight, or orthogonal.
 
     .venv/bin/python experiments/memory_learning.py            # full grid, saves JSON
     .venv/bin/python experiments/memory_learning.py --quick    # small, prints
@@ -28,13 +29,14 @@ from multiprocessing import Pool
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "experiments" / "results" / "memory_learning.json"
 
-# The networks: a label, the cell, its hidden size, the LSTM's initial
-# forget-gate bias (None for cells without one).
+# The networks: a label, the cell, its hidden size, and the options of
+# train_memory that set how it starts.
 NETWORKS = [
-    ("RNN", "rnn", 17, None),
-    ("LSTM, bf = 0", "lstm", 8, 0.0),
-    ("LSTM, bf = 1", "lstm", 8, 1.0),
-    ("LSTM, bf = 3", "lstm", 8, 3.0),
+    ("RNN", "rnn", 17, {}),
+    ("RNN, orthogonal W_aa", "rnn", 17, {"recurrent": "orthogonal"}),
+    ("LSTM, bf = 0", "lstm", 8, {"forget_bias": 0.0}),
+    ("LSTM, bf = 1", "lstm", 8, {"forget_bias": 1.0}),
+    ("LSTM, bf = 3", "lstm", 8, {"forget_bias": 3.0}),
 ]
 FULL = {"gaps": [2, 5, 10, 20, 35, 50], "seeds": [0, 1, 2, 3, 4]}
 QUICK = {"gaps": [2, 5], "seeds": [0]}
@@ -49,16 +51,15 @@ QUICK_TRAINING = TRAINING | {"updates": 200}
 def one_run(job):
     """Train one network.
 
-    ``job`` = (label, cell, n_a, forget_bias, gap, seed, training settings).
+    ``job`` = (label, cell, n_a, options, gap, seed, training settings).
     """
     from rnnlib.memory_learning import train_memory
 
-    label, cell, n_a, forget_bias, gap, seed, training = job
-    extra = {} if forget_bias is None else {"forget_bias": forget_bias}
+    label, cell, n_a, options, gap, seed, training = job
     start = time.perf_counter()
-    run = train_memory(cell, gap, seed, n_a=n_a, **training, **extra)
+    run = train_memory(cell, gap, seed, n_a=n_a, **training, **options)
     result = run.as_dict()
-    result.update(label=label, forget_bias=forget_bias,
+    result.update(label=label, options=dict(options),
                   seconds=round(time.perf_counter() - start, 1))
     return result
 
@@ -68,12 +69,12 @@ def run_grid(gaps, seeds, networks=NETWORKS, training=TRAINING, workers=1,
     """Every network at every gap with every seed; returns the results dict.
 
     The dict holds ``settings`` (everything needed to rerun it) and ``runs``,
-    one dict per run as ``MemoryRun.as_dict`` plus ``label``, ``forget_bias``
+    one dict per run as ``MemoryRun.as_dict`` plus ``label``, ``options``
     and ``seconds`` (wall-clock time, which depends on the machine's load).
     """
-    jobs = [(label, cell, n_a, bf, gap, seed, dict(training))
+    jobs = [(label, cell, n_a, options, gap, seed, dict(training))
             for gap in sorted(gaps, reverse=True)          # longest first
-            for label, cell, n_a, bf in networks for seed in seeds]
+            for label, cell, n_a, options in networks for seed in seeds]
     runs = []
     if workers > 1:
         with Pool(workers) as pool:
@@ -131,7 +132,7 @@ def main(argv=None):
     out = args.out if args.out is not None else (None if args.quick else RESULTS)
 
     def log(r):
-        print(f"{r['label']:13s} gap {r['gap']:3d} seed {r['seed']}: accuracy "
+        print(f"{r['label']:21s} gap {r['gap']:3d} seed {r['seed']}: accuracy "
               f"{r['accuracy']:.3f} after {r['updates']:4d} updates "
               f"({r['seconds']:.0f} s)", flush=True)
 
@@ -139,7 +140,7 @@ def main(argv=None):
     results = run_grid(grid["gaps"], grid["seeds"], training=training,
                        workers=args.workers, log=log)
     for row in summarize(results):
-        print(f"{row['label']:13s} gap {row['gap']:3d}: learned {row['learned']}"
+        print(f"{row['label']:21s} gap {row['gap']:3d}: learned {row['learned']}"
               f"/{row['runs']}, accuracy {row['mean']:.3f} ± {row['std']:.3f}")
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)

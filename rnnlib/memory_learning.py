@@ -125,26 +125,39 @@ def _accuracy(parameters, cell, x, bits):
     return recall_accuracy(y, bits)
 
 
-def memory_initial_parameters(cell, n_a, rng, forget_bias=0.0):
+def memory_initial_parameters(cell, n_a, rng, forget_bias=0.0, recurrent="gaussian"):
     """The random starting weights of ``train_memory`` (n_x = 3 inputs, n_y = 2).
 
     Every weight is drawn N(0, 1/(n_a + n_x)), one rule for every cell (n_a +
     n_x is the number of inputs to each unit's sum); every bias is 0, except
-    an LSTM's forget-gate bias bf, set to ``forget_bias``. ``rng`` is a
+    an LSTM's forget-gate bias bf, set to ``forget_bias``. With ``recurrent=
+    "orthogonal"`` (RNN only) W_aa is instead a random orthogonal matrix
+    (every singular value 1), drawn from ``rng`` after the rest. ``rng`` is a
     ``np.random.Generator``; ``train_memory`` passes its own, seeded with its
     ``seed``, so ``memory_initial_parameters(cell, n_a,
-    np.random.default_rng(seed), forget_bias)`` gives exactly its start.
+    np.random.default_rng(seed), forget_bias, recurrent)`` gives exactly its
+    start.
     """
     n_x, n_y = 3, 2
     parameters = get_cell(cell).initialize(n_x, n_a, n_y, rng,
                                            scale=1.0 / np.sqrt(n_a + n_x))
     if "bf" in parameters:
         parameters["bf"][:] = forget_bias
+    if recurrent == "orthogonal":
+        if "Waa" not in parameters:
+            raise ValueError("recurrent='orthogonal' is for the RNN's W_aa; "
+                             f"cell {cell!r} has none")
+        q, r = np.linalg.qr(rng.standard_normal((n_a, n_a)))
+        parameters["Waa"] = q * np.sign(np.diag(r))   # uniformly random orthogonal
+    elif recurrent != "gaussian":
+        raise ValueError("recurrent must be 'gaussian' or 'orthogonal'; got "
+                         f"{recurrent!r}")
     return parameters
 
 
 def train_memory(cell, gap, seed, *, n_a=8, lead=5, updates=1500, batch=32,
                  learning_rate=0.01, max_norm=1.0, forget_bias=0.0,
+                 recurrent="gaussian",
                  eval_every=50, m_eval=256, stop_at=0.99, m_test=1000, target=0.95):
     """Train one network on the memory task from random weights; did it learn?
 
@@ -159,6 +172,8 @@ def train_memory(cell, gap, seed, *, n_a=8, lead=5, updates=1500, batch=32,
     learning_rate -- Adam's step size
     max_norm -- gradients are clipped to this global norm before each update
     forget_bias -- initial bf of an LSTM (ignored by cells without one)
+    recurrent -- "gaussian" (default) or, for the RNN, "orthogonal": how
+                 W_aa starts (see ``memory_initial_parameters``)
     eval_every -- updates between two checks on a fixed validation batch of
                   ``m_eval`` sequences; training stops at the first check
                   whose accuracy reaches ``stop_at``
@@ -186,7 +201,7 @@ def train_memory(cell, gap, seed, *, n_a=8, lead=5, updates=1500, batch=32,
             raise ValueError(f"{name} must be in (0, 1]; got {value!r}")
 
     rng = np.random.default_rng(seed)
-    parameters = memory_initial_parameters(cell, n_a, rng, forget_bias)
+    parameters = memory_initial_parameters(cell, n_a, rng, forget_bias, recurrent)
     optimizer = Adam(parameters, learning_rate=learning_rate)
     x_eval, bits_eval = make_memory_task(gap, m_eval, rng, lead=lead)
 

@@ -12,7 +12,7 @@ from experiments import memory_learning as experiment  # noqa: E402
 from rnnlib.memory_learning import train_memory  # noqa: E402
 
 RUN_KEYS = {"cell", "gap", "seed", "n_a", "n_parameters", "updates", "accuracy",
-            "learned", "history", "label", "forget_bias", "seconds"}
+            "learned", "history", "label", "options", "seconds"}
 
 
 def check_format(results, gaps, seeds):
@@ -64,8 +64,7 @@ def test_a_saved_run_is_what_train_memory_gives(saved):
     # the cheapest saved run that learned, rerun from its settings
     run = min((r for r in saved["runs"] if r["learned"]),
               key=lambda r: (r["updates"] * r["gap"], r["gap"]))
-    extra = {} if run["forget_bias"] is None else {"forget_bias": run["forget_bias"]}
     again = train_memory(run["cell"], run["gap"], run["seed"], n_a=run["n_a"],
-                         **saved["settings"]["training"], **extra)
+                         **saved["settings"]["training"], **run["options"])
     assert (again.updates, again.accuracy, again.learned) == \
         (run["updates"], run["accuracy"], run["learned"])

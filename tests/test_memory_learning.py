@@ -47,6 +47,20 @@ def test_initial_parameters():
     assert abs(rnn["Waa"].std() - 1 / np.sqrt(20)) < 0.03
 
 
+def test_orthogonal_start_of_the_rnn():
+    p = memory_initial_parameters("rnn", 6, np.random.default_rng(2),
+                                  recurrent="orthogonal")
+    assert np.allclose(p["Waa"] @ p["Waa"].T, np.eye(6))
+    same = memory_initial_parameters("rnn", 6, np.random.default_rng(2))
+    assert np.array_equal(p["Wax"], same["Wax"])       # the rest is unchanged
+    with pytest.raises(ValueError, match="has none"):
+        memory_initial_parameters("lstm", 6, np.random.default_rng(2),
+                                  recurrent="orthogonal")
+    with pytest.raises(ValueError, match="recurrent must be"):
+        memory_initial_parameters("rnn", 6, np.random.default_rng(2),
+                                  recurrent="identity")
+
+
 def test_a_short_gap_is_learned_and_runs_are_reproducible():
     run = train_memory("lstm", 2, 0, forget_bias=1.0, updates=400)
     assert run.learned and run.accuracy >= 0.95 and run.updates < 400
