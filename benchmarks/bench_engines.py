@@ -1,37 +1,46 @@
-"""Time forward + backward of the seed API, rnnlib.fast, the matrix-product
-floor and (if installed) torch.nn.RNN / torch.nn.LSTM, interleaved in one run.
+"""Time forward + backward of the reference implementation, rnnlib.fast, the
+matrix-product floor and (if installed) torch.nn.RNN / LSTM / GRU, interleaved
+in one run, in float64 and in float32.
 
-    python benchmarks/bench_engines.py                 # full table, ~2-4 minutes
+    python benchmarks/bench_engines.py                 # the full table, several minutes
     python benchmarks/bench_engines.py --quick         # fewer repeats
-    python benchmarks/bench_engines.py --save benchmarks/results/engines.json
+    python benchmarks/bench_engines.py --runs 3 --save benchmarks/results/engines.json
 
-(The chapter prints the saved file: after saving, re-execute it with
-``python scripts/execute_notebooks.py book/07_fast.ipynb`` so that its stored
-outputs, which nbval compares, show the new numbers.)
+``--runs N`` repeats the whole measurement N times and prints, for every
+ratio, its median and its range over the runs (the spread); ``--save`` keeps
+every run, the machine and the large-size measurements of chapter 7's ideas
+(``--ideas``) in the JSON file that chapter 7 reads. After saving, re-execute
+the chapter (``python scripts/execute_notebooks.py book/07_fast.ipynb``).
+``make bench`` runs the default and prints the table and the targets.
 
-Engines, all float64, all given the same weights and inputs:
+Engines, all given the same weights and inputs:
 
-seed   -- rnnlib.rnn_forward + rnnlib.rnn_backward (LSTM likewise): cell by cell
-fast   -- rnnlib.fast.rnn_forward + rnn_backward (LSTM likewise)
-floor  -- only the matrix products rnnlib.fast does, with the same shapes and
-          memory layouts, into preallocated arrays: the practical floor of this
-          algorithm in numpy (any engine built on these products pays them)
-torch  -- torch.nn.RNN / torch.nn.LSTM on the CPU, forward + backward from the
-          same upstream gradient da; it does *not* compute the output layer and
-          softmax that the other engines include, so the comparison favours it.
-          Timed with 1 and with 2 threads; the faster setting is reported.
+reference -- rnnlib.rnn_forward + rnnlib.rnn_backward (LSTM, GRU likewise):
+             cell by cell (float64 only)
+(the numpy engines all run on the BLAS thread setting rnnlib.fast uses for
+the problem: one BLAS thread unless the batch is split over the cores)
+fast      -- rnnlib.fast.rnn_forward + rnn_backward (LSTM, GRU likewise)
+floor     -- only the matrix products rnnlib.fast does, with the same shapes and
+             memory layouts, into preallocated arrays: the practical floor of this
+             algorithm in numpy (any engine built on these products pays them)
+torch     -- torch.nn.RNN / LSTM / GRU on the CPU, forward + backward from the
+             same upstream gradient da; it does *not* compute the output layer and
+             softmax that the other engines include, so the comparison favours it.
+             Timed with 1 and with 2 threads; the faster setting is reported.
+             torch.nn.GRU applies the reset gate after the product with W_hn
+             (r * (W_hn h + b_hn)), the book's GRU before it (Wc [r * a; x]): a
+             different function with the same cost shape; its weights are
+             random, not the book's.
 
 Timing: every repeat runs each engine once, in a rotating order, so that a
 busy machine slows all engines alike; the median over repeats is reported and
 engines are compared by ratios of medians from the same run. Each timed call
 follows an untimed call of the same engine (see ``time_interleaved``), so
-that no engine is timed in the wake of another engine's BLAS threads. torch is timed
-in its own interleaved loop right after the numpy engines of the same size:
-its OpenMP worker threads keep spinning on the cores for a while after each
-call, which measurably slowed the numpy engines timed next to it (OpenBLAS
-needs those cores). So the numpy loop runs first, a pause follows torch, and
-OMP_WAIT_POLICY=PASSIVE is set (unless already set) before torch is imported,
-so that its idle threads sleep; torch's 1-thread setting does not use them.
+that no engine is timed in the wake of another engine's BLAS threads. torch is
+timed in the same interleaved loop as the numpy engines (fast/torch is a ratio
+from one loop); OMP_WAIT_POLICY=PASSIVE is set (unless already set) before
+torch is imported, so that its idle OpenMP threads sleep instead of spinning on
+the cores the numpy engines need.
 
 The module is importable: ``run_benchmark(...)`` returns the results as a
 list of dicts and ``format_table(results)`` prints them, so that the chapter
@@ -69,7 +78,14 @@ SIZES = {
 }
 REPEATS = {"dinosaur": 201, "small batch": 101, "medium": 21, "large": 5}
 QUICK_REPEATS = {"dinosaur": 51, "small batch": 31, "medium": 7, "large": 3}
-CELLS = ("rnn", "lstm")
+CELLS = ("rnn", "lstm", "gru") if hasattr(fast, "gru_forward") else ("rnn", "lstm")
+DTYPES = ("float64", "float32")
+# fast/torch targets, per dtype, at these sizes (issue: "rnnlib.fast a program
+# can rely on"); and the older ones: >= 2x the reference at the dinosaur size,
+# within 1.35x of the floor at the large size.
+TORCH_TARGETS = {"float64": 0.8, "float32": 1.0}
+TORCH_TARGET_SIZES = ("dinosaur", "small batch", "medium")
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}          # stacked gate blocks
 
 
 # ------------------------------------------------------------------ problems
@@ -78,13 +94,11 @@ def make_problem(cell, n_x, n_a, m, T_x, rng, dtype=np.float64):
     """Random weights (scaled so that the units are not saturated), x, a0, da."""
     scale = 1.0 / np.sqrt(n_a + n_x)
     n_y = n_x
-    if cell == "rnn":
-        p = rnnlib.initialize_rnn_parameters(n_x, n_a, n_y, rng, scale=scale)
-        biases = ("ba", "by")
-    else:
-        p = rnnlib.initialize_lstm_parameters(n_x, n_a, n_y, rng, scale=scale)
-        biases = ("bf", "bi", "bc", "bo", "by")
-    for b in biases:
+    init = {"rnn": rnnlib.initialize_rnn_parameters,
+            "lstm": rnnlib.initialize_lstm_parameters,
+            "gru": getattr(rnnlib, "initialize_gru_parameters", None)}[cell]
+    p = init(n_x, n_a, n_y, rng, scale=scale)
+    for b in [k for k in p if k.startswith("b")]:
         p[b] = 0.1 * rng.standard_normal(p[b].shape)
     p = {k: v.astype(dtype) for k, v in p.items()}
     return {"cell": cell, "parameters": p,
@@ -96,125 +110,176 @@ def make_problem(cell, n_x, n_a, m, T_x, rng, dtype=np.float64):
 def matmul_flops(cell, n_x, n_a, m, T_x):
     """Floating-point operations of the matrix products of one forward +
     backward pass of rnnlib.fast (2 per multiply-add), n_y = n_x."""
-    k = 1 if cell == "rnn" else 4                      # stacked gate blocks
+    k = GATES[cell]
     rows = m * T_x                                     # every step at once
     forward = k * n_a * ((n_x + 1) + n_a) + n_x * n_a  # input, recurrent, output
     backward = k * n_a * (n_a + (n_a + n_x + 1) + n_x)  # recurrent, dW, dx
+    if cell == "gru":                                  # the candidate's a-part twice
+        backward += n_a * n_a
     return 2 * rows * (forward + backward)
 
 
 # ------------------------------------------------------------------- engines
 
-def seed_runner(problem):
-    """Forward + backward with the seed API."""
+def _functions(module, cell):
+    return getattr(module, f"{cell}_forward"), getattr(module, f"{cell}_backward")
+
+
+def with_fast_blas_setting(problem, run):
+    """``run`` under the BLAS thread setting rnnlib.fast uses for ``problem``.
+
+    rnnlib.fast runs its products on one BLAS thread unless it splits the
+    batch over the cores (``rnnlib.fast.options``: ``single_threaded_blas``);
+    the other numpy engines get the same setting, so that they are compared
+    on the same cores (and none pays for OpenBLAS threads waiting for busy
+    cores while the others do not).
+    """
+    from rnnlib.fast.parallel import blas_limited_to_one_thread, split_rows
+    n_a, m = problem["a0"].shape
+    if len(split_rows(m, n_a)) > 1 or not fast.get_options().single_threaded_blas:
+        return run
+
+    def run_on_one_blas_thread():
+        with blas_limited_to_one_thread():
+            return run()
+
+    return run_on_one_blas_thread
+
+
+def reference_runner(problem):
+    """Forward + backward with the reference implementation (rnnlib), on the
+    BLAS setting of rnnlib.fast (``with_fast_blas_setting``)."""
     x, a0, p, da = (problem[k] for k in ("x", "a0", "parameters", "da"))
-    if problem["cell"] == "rnn":
-        return lambda: rnnlib.rnn_backward(da, rnnlib.rnn_forward(x, a0, p)[2])
-    return lambda: rnnlib.lstm_backward(da, rnnlib.lstm_forward(x, a0, p)[3])
+    forward, backward = _functions(rnnlib, problem["cell"])
+    return with_fast_blas_setting(problem, lambda: backward(da, forward(x, a0, p)[-1]))
 
 
-def fast_runner(problem, split=True, exp_route=True):
+def fast_runner(problem, split=True, exp_route=True, **settings):
     """Forward + backward with rnnlib.fast.
 
     ``split=False`` runs every batch as one part (no other threads, see
     ``rnnlib.fast.parallel``), ``exp_route=False`` always uses ``np.tanh``
-    (see ``rnnlib.fast.activations``): the chapter "Making recurrent networks
-    fast" measures what each of the two ideas buys by switching it off.
+    (see ``rnnlib.fast.activations``); other keywords are options of
+    ``rnnlib.fast.options`` (e.g. ``pool_bytes=0``): the chapter "Making
+    recurrent networks fast" measures what each idea buys by switching it off.
     """
     x, a0, p, da = (problem[k] for k in ("x", "a0", "parameters", "da"))
-    if problem["cell"] == "rnn":
-        def run():
-            return fast.rnn_backward(da, fast.rnn_forward(x, a0, p)[2])
-    else:
-        def run():
-            return fast.lstm_backward(da, fast.lstm_forward(x, a0, p)[3])
-    if split and exp_route:
+    forward, backward = _functions(fast, problem["cell"])
+
+    def run():
+        return backward(da, forward(x, a0, p)[-1])
+
+    if not split:
+        settings["parts"] = 1
+    if not exp_route:
+        settings["exp_route"] = False
+    if not settings:
         return run
-    never = 1 << 62                       # more values per step than any batch has
-    switches = {
-        (fast.parallel, "PARALLEL_MIN_ELEMENTS"): None if split else never,
-        (fast.activations, "EXP_ROUTE_MIN_ELEMENTS"): None if exp_route else never}
 
-    def run_switched_off():
-        saved = {key: getattr(*key) for key in switches}
-        try:
-            for (module, name), value in switches.items():
-                if value is not None:
-                    setattr(module, name, value)
+    def run_with_options():
+        with fast.options(**settings):
             return run()
-        finally:
-            for (module, name), value in saved.items():
-                setattr(module, name, value)
 
-    return run_switched_off
+    return run_with_options
 
 
 def floor_runner(problem):
-    """Only the matrix products of rnnlib.fast (same shapes and layouts)."""
+    """Only the matrix products of rnnlib.fast (same shapes and layouts, the
+    same BLAS setting: ``with_fast_blas_setting``)."""
     x, p = problem["x"], problem["parameters"]
+    dtype = x.dtype
     n_x, m, T_x = x.shape
     n_a = problem["a0"].shape[0]
-    k = 1 if problem["cell"] == "rnn" else 4            # gates stacked in W
-    if k == 1:
+    cell = problem["cell"]
+    k = GATES[cell]
+    if cell == "rnn":
         Wb = np.concatenate([p["Waa"], p["Wax"], p["ba"]], axis=1)
         Wy = p["Wya"]
+    elif cell == "lstm":
+        Wb = stack_gates(p, dtype)                        # [W | b], (4 n_a, .)
+        Wy = p["Wy"]
     else:
-        Wb = stack_gates(p, np.float64)                   # [W | b], (4 n_a, .)
+        Wb = np.concatenate([np.concatenate([p["W" + g], p["b" + g]], axis=1)
+                             for g in "urc"])
         Wy = p["Wy"]
     rng = np.random.default_rng(0)
-    HX = rng.standard_normal((T_x + 1, m, n_a + n_x + 1))  # [a<t> | x<t+1> | 1] rows
-    Z = np.empty((T_x, m, k * n_a))                       # pre-activations / gates
-    out = rng.standard_normal((T_x, m, k + 1, n_a))       # backward rows (LSTM)
-    dz = (out[:, :, 1:] if k == 4 else out[:, :, :1]).reshape(T_x, m, k * n_a)
-    WaT = np.ascontiguousarray(Wb[:, :n_a].T)
-    Wa = np.ascontiguousarray(Wb[:, :n_a])
+    HX = rng.standard_normal((T_x + 1, m, n_a + n_x + 1)).astype(dtype)
+    Z = np.empty((T_x, m, k * n_a), dtype)                # pre-activations / gates
+    dz = rng.standard_normal((T_x, m, k * n_a)).astype(dtype)
+    Wa = np.ascontiguousarray(Wb[:, :n_a])                # (k n_a, n_a)
+    WaT = np.ascontiguousarray(Wa.T)
     WxT = Wb[:, n_a:].T
     Wx = Wb[:, n_a:-1]
-    a_cols = np.empty((n_a, m * T_x))
-    logits = np.empty((Wy.shape[0], m * T_x))
-    tmp = np.empty((m, k * n_a))
-    da_next = np.empty((m, n_a))
+    a_cols = rng.standard_normal((n_a, m * T_x)).astype(dtype)
+    logits = np.empty((Wy.shape[0], m * T_x), dtype)
+    tmp = np.empty((m, k * n_a), dtype)
+    da_next = np.empty((m, n_a), dtype)
     X2 = HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1)
     Z2 = Z.reshape(T_x * m, k * n_a)
     dz2 = dz.reshape(T_x * m, k * n_a)
     HX2 = HX[:T_x].reshape(T_x * m, n_a + n_x + 1)
+    if cell == "gru":                                     # two serial products a step
+        WgT = np.ascontiguousarray(WaT[:, :2 * n_a])      # [Wu; Wr] a-part
+        WcT = np.ascontiguousarray(WaT[:, 2 * n_a:])      # Wc a-part
+        Wg, Wc = np.ascontiguousarray(Wa[:2 * n_a]), np.ascontiguousarray(Wa[2 * n_a:])
+        part = np.empty((m, n_a), dtype)
+
+        def loops():
+            for t in range(T_x):
+                np.dot(HX[t, :, :n_a], WgT, out=tmp[:, :2 * n_a])
+                np.dot(HX[t, :, :n_a], WcT, out=part)
+            for t in reversed(range(T_x)):
+                np.dot(dz[t, :, 2 * n_a:], Wc, out=part)
+                np.dot(dz[t, :, :2 * n_a], Wg, out=da_next)
+    else:
+        def loops():
+            for t in range(T_x):
+                np.dot(HX[t, :, :n_a], WaT, out=tmp)      # recurrent products
+            for t in reversed(range(T_x)):
+                np.dot(dz[t], Wa, out=da_next)            # gradient into a<t-1>
 
     def run():
         np.matmul(X2, WxT, out=Z2)                        # input projections
-        for t in range(T_x):
-            np.dot(HX[t, :, :n_a], WaT, out=tmp)          # recurrent products
+        loops()
         np.matmul(Wy, a_cols, out=logits)                 # output layer
-        for t in reversed(range(T_x)):
-            np.dot(dz[t], Wa, out=da_next)                # gradient into a<t-1>
         dW = dz2.T @ HX2                                  # weight gradients
         dX = dz2 @ Wx                                     # input gradients
         return dW, dX
 
-    return run
+    return with_fast_blas_setting(problem, run)
 
 
 def torch_runner(problem, threads):
-    """torch.nn.RNN / torch.nn.LSTM, float64, same weights; None without torch."""
+    """torch.nn.RNN / LSTM / GRU on the CPU in the problem's dtype, the same
+    weights (for the GRU: random weights of the same shapes); None without torch."""
     try:
         import torch
     except ImportError:
         return None
     x, a0, p, da = (problem[k] for k in ("x", "a0", "parameters", "da"))
+    cell = problem["cell"]
     n_x, m, T_x = x.shape
     n_a = a0.shape[0]
+    tdtype = {np.dtype(np.float64): torch.float64,
+              np.dtype(np.float32): torch.float32}[x.dtype]
+    torch.manual_seed(0)
     with torch.no_grad():
-        if problem["cell"] == "rnn":
-            net = torch.nn.RNN(n_x, n_a, nonlinearity="tanh", dtype=torch.float64)
+        if cell == "rnn":
+            net = torch.nn.RNN(n_x, n_a, nonlinearity="tanh", dtype=tdtype)
             W_ih, W_hh, b_ih = p["Wax"], p["Waa"], p["ba"][:, 0]
-        else:
-            net = torch.nn.LSTM(n_x, n_a, dtype=torch.float64)
+        elif cell == "lstm":
+            net = torch.nn.LSTM(n_x, n_a, dtype=tdtype)
             W = np.concatenate([p["W" + g] for g in "ifco"])  # torch's order i, f, g, o
             W_ih, W_hh = W[:, n_a:], W[:, :n_a]
             b_ih = np.concatenate([p["b" + g] for g in "ifco"])[:, 0]
-        net.weight_ih_l0.copy_(torch.from_numpy(W_ih))
-        net.weight_hh_l0.copy_(torch.from_numpy(W_hh))
-        net.bias_ih_l0.copy_(torch.from_numpy(b_ih))
-        net.bias_hh_l0.zero_()
+        else:
+            net = torch.nn.GRU(n_x, n_a, dtype=tdtype)      # its own formulation
+            W_ih = W_hh = b_ih = None
+        if W_ih is not None:
+            net.weight_ih_l0.copy_(torch.from_numpy(np.ascontiguousarray(W_ih)))
+            net.weight_hh_l0.copy_(torch.from_numpy(np.ascontiguousarray(W_hh)))
+            net.bias_ih_l0.copy_(torch.from_numpy(np.ascontiguousarray(b_ih)))
+            net.bias_hh_l0.zero_()
     xt = torch.from_numpy(np.ascontiguousarray(x.transpose(2, 1, 0))).requires_grad_()
     h0 = torch.from_numpy(np.ascontiguousarray(a0.T)[None]).requires_grad_()
     c0 = torch.zeros_like(h0)
@@ -224,15 +289,15 @@ def torch_runner(problem, threads):
         torch.set_num_threads(threads)
         for tensor in (xt, h0, *net.parameters()):
             tensor.grad = None
-        out, _ = net(xt, h0 if problem["cell"] == "rnn" else (h0, c0))
+        out, _ = net(xt, (h0, c0) if cell == "lstm" else h0)
         out.backward(dat)
         return out
 
-    # sanity check: the same hidden states as the seed API
-    a_torch = run().detach().numpy().transpose(2, 1, 0)
-    forward = fast.rnn_forward if problem["cell"] == "rnn" else fast.lstm_forward
-    a_ref = forward(x, a0, p)[0]
-    assert np.allclose(a_torch, a_ref, rtol=1e-9, atol=1e-12), "torch weights mismatch"
+    if cell != "gru":          # sanity check: the same hidden states as rnnlib.fast
+        a_torch = run().detach().numpy().transpose(2, 1, 0)
+        a_ref = _functions(fast, cell)[0](x, a0, p)[0]
+        tol = 1e-9 if x.dtype == np.float64 else 1e-4
+        assert np.allclose(a_torch, a_ref, rtol=tol, atol=tol), "torch weights mismatch"
     return run
 
 
@@ -247,7 +312,7 @@ def torch_available():
 # -------------------------------------------------------------------- timing
 
 def time_interleaved(runners, repeats, warmup=1, settle=1):
-    """Median seconds per call of each runner, all timed in one interleaved run.
+    """Seconds per call of each runner, all timed in one interleaved run.
 
     runners -- dict name -> callable with no arguments
     Every repeat calls each runner once, timed, right after ``settle``
@@ -282,71 +347,101 @@ def time_interleaved(runners, repeats, warmup=1, settle=1):
     return samples
 
 
-def run_benchmark(sizes=None, cells=CELLS, engines=("seed", "fast", "floor", "torch"),
-                  repeats=None, seed=0, verbose=False):
-    """Time every engine at every size and cell; return a list of result dicts.
+def run_benchmark(sizes=None, cells=CELLS, engines=("reference", "fast", "floor", "torch"),
+                  repeats=None, seed=0, dtypes=DTYPES, verbose=False):
+    """Time every engine at every size, cell and dtype; return a list of results.
 
     Arguments:
     sizes -- dict name -> (n_x, n_a, m, T_x); default SIZES
-    cells -- "rnn" and/or "lstm"
-    engines -- any of "seed", "fast", "floor", "torch" (skipped if torch is not
-               installed)
+    cells -- any of "rnn", "lstm", "gru"
+    engines -- any of "reference", "fast", "floor", "torch" (skipped if torch is
+               not installed); the reference runs in float64 only
     repeats -- dict size name -> repeats (default REPEATS), or one int for all
     seed -- seed of the np.random.default_rng that draws the problems
+    dtypes -- "float64" and/or "float32"
 
-    Each result: {"cell", "size", "shape", "repeats", "times": {engine: median
-    seconds}}; ``ratios(result)`` derives the comparisons.
+    Each result: {"cell", "size", "shape", "dtype", "repeats", "times": {engine:
+    median seconds}, "spread": {engine: [25th, 75th percentile]}};
+    ``ratios(result)`` derives the comparisons.
     """
     sizes = SIZES if sizes is None else sizes
     rng = np.random.default_rng(seed)
+    use_torch = "torch" in engines and torch_available()
     results = []
     for size, shape in sizes.items():
         n = (repeats if isinstance(repeats, int)
              else (repeats or REPEATS).get(size, 5))
-        for cell in cells:
-            problem = make_problem(cell, *shape, rng)
-            runners = {}
-            if "seed" in engines:
-                runners["seed"] = seed_runner(problem)
-            if "fast" in engines:
-                runners["fast"] = fast_runner(problem)
-            if "floor" in engines:
-                runners["floor"] = floor_runner(problem)
-            samples = time_interleaved(runners, n)
-            if "torch" in engines and torch_available():
-                torch_runners = {f"torch{k}": torch_runner(problem, k) for k in (1, 2)}
-                samples.update(time_interleaved(torch_runners, n))
-                time.sleep(0.5)                       # let torch's threads go idle
-            times = {name: float(np.median(s)) for name, s in samples.items()}
-            if "torch1" in times:
-                threads = min((1, 2), key=lambda k: times[f"torch{k}"])
-                times["torch"] = times[f"torch{threads}"]
-                times["torch_threads"] = threads
-                del times["torch1"], times["torch2"]
-            results.append({"cell": cell, "size": size, "shape": list(shape),
-                            "repeats": n, "times": times})
-            if verbose:
-                print(format_row(results[-1]), flush=True)
+        for dtype in dtypes:
+            for cell in cells:
+                problem = make_problem(cell, *shape, rng, dtype=np.dtype(dtype))
+                runners = {}
+                if "reference" in engines and dtype == "float64":
+                    runners["reference"] = reference_runner(problem)
+                if "fast" in engines:
+                    runners["fast"] = fast_runner(problem)
+                if "floor" in engines:
+                    runners["floor"] = floor_runner(problem)
+                if use_torch:
+                    for k in (1, 2):
+                        runners[f"torch{k}"] = torch_runner(problem, k)
+                samples = time_interleaved(runners, n)
+                times = {name: float(np.median(s)) for name, s in samples.items()}
+                spread = {name: [float(q) for q in np.percentile(s, [25, 75])]
+                          for name, s in samples.items()}
+                if use_torch:
+                    threads = min((1, 2), key=lambda k: times[f"torch{k}"])
+                    times["torch"] = times[f"torch{threads}"]
+                    spread["torch"] = spread[f"torch{threads}"]
+                    times["torch_threads"] = threads
+                    for k in (1, 2):
+                        del times[f"torch{k}"], spread[f"torch{k}"]
+                results.append({"cell": cell, "size": size, "shape": list(shape),
+                                "dtype": dtype, "repeats": n, "times": times,
+                                "spread": spread})
+                if verbose:
+                    print(format_row(results[-1]), flush=True)
     return results
+
+
+def measure_ideas(cells=("rnn", "lstm"), size="large", repeats=3, seed=1):
+    """Chapter 7's ideas at one size: rnnlib.fast as it is, and with one idea
+    switched off at a time (options), interleaved. Returns {cell: {variant:
+    median seconds}}; variants "as is", "one part" (parts=1), "np.tanh"
+    (exp_route=False), "fresh buffers" (pool_bytes=0)."""
+    rng = np.random.default_rng(seed)
+    found = {}
+    for cell in cells:
+        problem = make_problem(cell, *SIZES[size], rng)
+        runners = {"as is": fast_runner(problem),
+                   "one part": fast_runner(problem, split=False),
+                   "np.tanh": fast_runner(problem, exp_route=False),
+                   "fresh buffers": fast_runner(problem, pool_bytes=0)}
+        samples = time_interleaved(runners, repeats)
+        found[cell] = {name: float(np.median(s)) for name, s in samples.items()}
+    return found
 
 
 def ratios(result):
     """Derived comparisons of one result (None where an engine is missing)."""
-    t = result["times"]
+    t = dict(result["times"])
+    if "seed" in t:                                      # files saved before the rename
+        t["reference"] = t.pop("seed")
 
     def div(a, b):
         return t[a] / t[b] if a in t and b in t else None
 
-    return {"speedup_vs_seed": div("seed", "fast"),      # > 1: fast is faster
+    return {"speedup_vs_reference": div("reference", "fast"),  # > 1: fast is faster
             "fast_over_floor": div("fast", "floor"),     # >= 1, target <= 1.35
             "fast_over_torch": div("fast", "torch")}     # < 1: faster than torch
 
 
 # ------------------------------------------------------------------- output
 
-ENGINES = ("seed", "fast", "floor", "torch")
-RATIOS = (("speedup_vs_seed", "seed/fast"), ("fast_over_floor", "fast/floor"),
+ENGINES = ("reference", "fast", "floor", "torch")
+RATIOS = (("speedup_vs_reference", "ref/fast"), ("fast_over_floor", "fast/floor"),
           ("fast_over_torch", "fast/torch"))
+_HEADERS = {"reference": "ref ms", "fast": "fast ms", "floor": "floor ms",
+            "torch": "torch ms"}
 
 
 def _ms(seconds):
@@ -359,8 +454,9 @@ def _x(ratio):
 
 def _columns(engines):
     """Headers and widths of the table's columns for these engines."""
-    columns = [("cell", 5), ("size", 12)] + [(f"{e} ms", 10) for e in engines]
-    names = {"seed/fast": ("seed", "fast"), "fast/floor": ("fast", "floor"),
+    columns = [("cell", 5), ("size", 12), ("dtype", 8)]
+    columns += [(_HEADERS[e], 10) for e in engines]
+    names = {"ref/fast": ("reference", "fast"), "fast/floor": ("fast", "floor"),
              "fast/torch": ("fast", "torch")}
     return columns + [(label, 11) for _, label in RATIOS
                       if set(names[label]) <= set(engines)]
@@ -368,18 +464,20 @@ def _columns(engines):
 
 def format_header(engines=ENGINES):
     """The table's header line for these engines (see ``format_row``)."""
-    return "".join(f"{h:<{w}}" if k < 2 else f"{h:>{w}}"
+    return "".join(f"{h:<{w}}" if k < 3 else f"{h:>{w}}"
                    for k, (h, w) in enumerate(_columns(engines)))
 
 
 def format_row(result, engines=ENGINES):
     """One result as a line of the table: median times (ms), then ratios."""
-    t, r = result["times"], ratios(result)
+    t, r = dict(result["times"]), ratios(result)
+    if "seed" in t:
+        t["reference"] = t.pop("seed")
     labels = dict((label, key) for key, label in RATIOS)
-    cells = [result["cell"], result["size"]]
+    cells = [result["cell"], result["size"], result.get("dtype", "float64")]
     cells += [_ms(t.get(e)) for e in engines]
-    cells += [_x(r[labels[h]]) for h, _ in _columns(engines)[2 + len(engines):]]
-    return "".join(f"{c:<{w}}" if k < 2 else f"{c:>{w}}"
+    cells += [_x(r[labels[h]]) for h, _ in _columns(engines)[3 + len(engines):]]
+    return "".join(f"{c:<{w}}" if k < 3 else f"{c:>{w}}"
                    for k, (c, (_, w)) in enumerate(zip(cells, _columns(engines))))
 
 
@@ -390,35 +488,77 @@ def format_sizes(sizes):
     return "\n".join(["sizes (n_x, n_a, m, T_x):"] + ["  " + line for line in lines])
 
 
+def engines_in(results):
+    """The engines measured in ``results``, in the table's order."""
+    found = {("reference" if e == "seed" else e) for r in results for e in r["times"]}
+    return [e for e in ENGINES if e in found]
+
+
 def format_table(results):
     """The results as text: the sizes, then a table of median times (ms) and
     ratios, with a column only for the engines that were measured."""
-    engines = [e for e in ENGINES if any(e in r["times"] for r in results)]
+    engines = engines_in(results)
     sizes = {r["size"]: r["shape"] for r in results}
     return "\n".join([format_sizes(sizes), "", format_header(engines)]
                      + [format_row(r, engines) for r in results])
 
 
 def check_targets(results):
-    """The issue's targets, each as (description, measured ratio, met?)."""
-    by = {(r["cell"], r["size"]): ratios(r) for r in results}
+    """The targets, each as (description, measured ratio, met?)."""
     checks = []
-    for cell in CELLS:
-        r = by.get((cell, "dinosaur"), {}).get("speedup_vs_seed")
-        if r is not None:
-            checks.append((f"{cell}: fast >= 2x faster than seed at dinosaur size", r,
-                           r >= 2))
-        r = by.get((cell, "large"), {}).get("fast_over_floor")
-        if r is not None:
+    for r in results:
+        rr, cell, size = ratios(r), r["cell"], r["size"]
+        dtype = r.get("dtype", "float64")
+        if size == "dinosaur" and rr["speedup_vs_reference"] is not None:
+            value = rr["speedup_vs_reference"]
+            checks.append((f"{cell}: fast >= 2x faster than the reference at dinosaur "
+                           "size", value, value >= 2))
+        if size == "large" and rr["fast_over_floor"] is not None and dtype == "float64":
+            value = rr["fast_over_floor"]
             checks.append((f"{cell}: fast within 1.35x of the matmul floor at large "
-                           "size", r, r <= 1.35))
-    for (cell, size), rr in by.items():
-        r = rr["fast_over_torch"]
-        if cell == "lstm" and r is not None:
-            limit = 0.45 if size == "dinosaur" else 1.0
-            checks.append((f"lstm: fast/torch.nn.LSTM <= {limit} at {size} size", r,
-                           r <= limit))
+                           "size", value, value <= 1.35))
+        if size in TORCH_TARGET_SIZES and rr["fast_over_torch"] is not None:
+            limit = TORCH_TARGETS[dtype]
+            if cell == "gru":          # another formulation in torch: reported, no target
+                continue
+            value = rr["fast_over_torch"]
+            checks.append((f"{cell}: fast/torch <= {limit} at {size} size, {dtype}",
+                           value, value <= limit))
     return checks
+
+
+def summarize_runs(runs):
+    """Per (cell, size, dtype) and ratio: (median, min, max) over several runs.
+
+    runs -- a list of result lists (one per run of ``run_benchmark``)
+    """
+    table = {}
+    for results in runs:
+        for r in results:
+            key = (r["cell"], r["size"], r.get("dtype", "float64"))
+            for name, value in ratios(r).items():
+                if value is not None:
+                    table.setdefault(key, {}).setdefault(name, []).append(value)
+    return {key: {name: (float(np.median(v)), min(v), max(v))
+                  for name, v in found.items()} for key, found in table.items()}
+
+
+def format_spread(runs):
+    """The ratios of several runs: median [min - max] per row."""
+    summary = summarize_runs(runs)
+    lines = [f"ratios over {len(runs)} runs: median [min - max]",
+             f"{'cell':5}{'size':12}{'dtype':8}" + "".join(
+                 f"{label:>22}" for _, label in RATIOS)]
+    for (cell, size, dtype), found in summary.items():
+        cells = []
+        for key, _ in RATIOS:
+            if key in found:
+                med, lo, hi = found[key]
+                cells.append(f"{med:.2f} [{lo:.2f} - {hi:.2f}]")
+            else:
+                cells.append("-")
+        lines.append(f"{cell:5}{size:12}{dtype:8}" + "".join(f"{c:>22}" for c in cells))
+    return "\n".join(lines)
 
 
 def machine_info():
@@ -436,8 +576,8 @@ def machine_info():
             "cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
             "numpy": np.__version__,
             "load_average_1min": round(os.getloadavg()[0], 2),
-            "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
-            "OPENBLAS_L2_SIZE": os.environ.get("OPENBLAS_L2_SIZE")}
+            "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS"),
+            "options": {k: v for k, v in vars(fast.get_options()).items()}}
     if torch_available():
         import torch
         info["torch"] = torch.__version__
@@ -449,23 +589,60 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
     parser.add_argument("--sizes", nargs="*", choices=list(SIZES),
                         help="subset of sizes")
+    parser.add_argument("--cells", nargs="*", choices=list(CELLS), help="subset of cells")
+    parser.add_argument("--dtypes", nargs="*", choices=list(DTYPES),
+                        help="subset of dtypes")
+    parser.add_argument("--runs", type=int, default=1,
+                        help="repeat the whole measurement (spread over runs)")
+    parser.add_argument("--ideas", action="store_true",
+                        help="also time chapter 7's ideas at the large size")
     parser.add_argument("--save", metavar="JSON", help="write machine info and results")
     args = parser.parse_args(argv)
     sizes = {k: SIZES[k] for k in (args.sizes or SIZES)}
+    cells = tuple(args.cells or CELLS)
+    dtypes = tuple(args.dtypes or DTYPES)
     load_before = round(os.getloadavg()[0], 2)
-    print(format_sizes(sizes), "", format_header(), sep="\n", flush=True)
-    results = run_benchmark(sizes, repeats=QUICK_REPEATS if args.quick else REPEATS,
-                            verbose=True)
+    runs = []
+    for run in range(args.runs):
+        print(f"run {run + 1} of {args.runs}" if args.runs > 1 else "", format_sizes(sizes),
+              "", format_header(), sep="\n", flush=True)
+        runs.append(run_benchmark(sizes, cells, repeats=QUICK_REPEATS if args.quick
+                                  else REPEATS, dtypes=dtypes, seed=run, verbose=True))
     print()
-    for text, value, met in check_targets(results):
+    if args.runs > 1:
+        print(format_spread(runs), "", sep="\n")
+    for text, value, met in check_targets(runs[-1] if args.runs == 1 else
+                                          _median_run(runs)):
         print(f"{'met    ' if met else 'NOT MET'}  {text}: {value:.2f}")
+    ideas = None
+    if args.ideas:
+        ideas = measure_ideas()
+        for cell, times in ideas.items():
+            print(cell, "  ".join(f"{k} {v * 1e3:.1f} ms" for k, v in times.items()))
     if args.save:
         path = pathlib.Path(args.save)
         path.parent.mkdir(parents=True, exist_ok=True)
-        info = {**machine_info(), "load_average_1min_before": load_before}
-        path.write_text(json.dumps({"machine": info, "results": results},
-                                   indent=1) + "\n")
+        info = {**machine_info(), "load_average_1min_before": load_before,
+                "command": "python benchmarks/bench_engines.py " + " ".join(
+                    argv if argv is not None else sys.argv[1:])}
+        path.write_text(json.dumps({"machine": info, "results": _median_run(runs),
+                                    "runs": runs, "ideas": ideas}, indent=1) + "\n")
         print(f"saved {path}")
+
+
+def _median_run(runs):
+    """One result list whose times are the medians over the runs (per engine)."""
+    if len(runs) == 1:
+        return runs[0]
+    merged = []
+    for group in zip(*runs):
+        times = {}
+        for engine in group[0]["times"]:
+            values = [r["times"][engine] for r in group if engine in r["times"]]
+            times[engine] = (values[0] if engine == "torch_threads"
+                             else float(np.median(values)))
+        merged.append({**group[0], "times": times, "runs": len(group)})
+    return merged
 
 
 if __name__ == "__main__":

@@ -253,49 +253,74 @@ def test_large_transposes_go_example_by_example_correctly():
 
 
 @pytest.mark.parametrize("block_elements", [1, 40, 100])
-def test_lstm_backward_in_blocks_of_steps_equals_reference(monkeypatch, block_elements):
-    import rnnlib.fast.lstm
-    monkeypatch.setattr(rnnlib.fast.lstm, "BLOCK_ELEMENTS", block_elements)
+def test_lstm_backward_in_blocks_of_steps_equals_reference(block_elements):
     rng = np.random.default_rng(11)
     x, a0, p, da = problem("lstm", 3, 5, 2, 4, 9, rng)   # m n_a = 20: 1, 2, 5 steps
     for T_da in (9, 7):
         _, ref_grads = run(REFERENCE, "lstm", x, a0, p, da[:, :, :T_da])
-        _, fast_grads = run(ENGINE, "lstm", x, a0, p, da[:, :, :T_da])
+        with fast.options(block_elements=block_elements):
+            _, fast_grads = run(ENGINE, "lstm", x, a0, p, da[:, :, :T_da])
         for key in GRAD_KEYS["lstm"]:
             assert rel_error(fast_grads[key], ref_grads[key]) < 1e-12, key
 
 
 # ------------------------------------------- parts of the batch in threads
 
-def test_batch_is_split_into_one_part_per_core(monkeypatch):
+def test_batch_is_split_into_one_part_per_core_up_to_max_parts(monkeypatch):
     import rnnlib.fast.parallel as parallel
-    monkeypatch.setattr(parallel, "usable_cores", lambda: 4)
-    assert parallel.split_rows(64, 512) == [slice(0, 16), slice(16, 32), slice(32, 48),
-                                            slice(48, 64)]
-    assert parallel.split_rows(3, 1 << 15) == [slice(0, 1), slice(1, 2), slice(2, 3)]
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 4)   # a 4-core machine
+    assert parallel.split_rows(64, 512) == [slice(0, 32), slice(32, 64)]  # max_parts 2
+    with fast.options(max_parts=4):
+        assert parallel.split_rows(64, 512) == [slice(0, 16), slice(16, 32),
+                                                slice(32, 48), slice(48, 64)]
+        assert parallel.split_rows(3, 1 << 15) == [slice(0, 1), slice(1, 2), slice(2, 3)]
     assert parallel.split_rows(64, 64) == [slice(0, 64)]      # small: one part
+    with fast.options(parallel_min_elements=64 * 64):
+        assert len(parallel.split_rows(64, 64)) == 2
+    with fast.options(parts=3):                               # forced, at any size
+        assert len(parallel.split_rows(64, 64)) == 3
+        assert parallel.split_rows(2, 5) == [slice(0, 1), slice(1, 2)]  # at most m
+    with fast.options(parts=1):
+        assert parallel.split_rows(64, 512) == [slice(0, 64)]
     monkeypatch.setattr(parallel, "usable_cores", lambda: 1)
     assert parallel.split_rows(64, 512) == [slice(0, 64)]     # one core: one part
     assert parallel.even_slices(7, 3) == [slice(0, 3), slice(3, 5), slice(5, 7)]
     assert 1 <= parallel.usable_cores() <= (os.cpu_count() or 1)
 
 
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="Linux only")
+def test_one_usable_core_gives_one_part():
+    """A 1-core machine simulated by pinning this process to one core."""
+    import rnnlib.fast.parallel as parallel
+    cores = os.sched_getaffinity(0)
+    try:
+        os.sched_setaffinity(0, {min(cores)})
+        assert parallel.usable_cores() == 1
+        assert parallel.split_rows(64, 512) == [slice(0, 64)]
+        rng = np.random.default_rng(14)
+        x, a0, p, da = problem("rnn", 3, 5, 2, 4, 6, rng)
+        ref_out, _ = run(REFERENCE, "rnn", x, a0, p, da)
+        fast_out, _ = run(ENGINE, "rnn", x, a0, p, da)
+        assert rel_error(fast_out[0], ref_out[0]) < 1e-12
+    finally:
+        os.sched_setaffinity(0, cores)
+
+
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
 @pytest.mark.parametrize("cores", [2, 3])
 @pytest.mark.parametrize("m", [1, 2, 7, 8])
-def test_batch_split_in_threads_equals_reference(monkeypatch, cell, cores, m):
+def test_batch_split_in_threads_equals_reference(cell, cores, m):
     """The threaded path (normally only at large sizes), forced on small shapes,
-    as on machines with 2 and 3 cores: parts of different sizes, m = 1 cannot
-    be split, m = 2 gives at most two parts."""
+    in 2 and 3 parts: parts of different sizes, m = 1 cannot be split, m = 2
+    gives at most two parts."""
     import rnnlib.fast.parallel as parallel
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_ELEMENTS", 1)
-    monkeypatch.setattr(parallel, "usable_cores", lambda: cores)
-    assert len(parallel.split_rows(m, 5)) == min(m, cores)
     rng = np.random.default_rng(12 + m)
     x, a0, p, da = problem(cell, 3, 5, 2, m, 9, rng)
     for T_da in (9, 6):
         ref_out, ref_grads = run(REFERENCE, cell, x, a0, p, da[:, :, :T_da])
-        fast_out, fast_grads = run(ENGINE, cell, x, a0, p, da[:, :, :T_da])
+        with fast.options(parts=cores):
+            assert len(parallel.split_rows(m, 5)) == min(m, cores)
+            fast_out, fast_grads = run(ENGINE, cell, x, a0, p, da[:, :, :T_da])
         for actual, expected in zip(fast_out, ref_out):
             assert rel_error(actual, expected) < 1e-12
         for key in GRAD_KEYS[cell]:
@@ -303,17 +328,15 @@ def test_batch_split_in_threads_equals_reference(monkeypatch, cell, cores, m):
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
-def test_batch_split_keeps_float32_and_fresh_arrays(monkeypatch, cell):
-    import rnnlib.fast.parallel
-    monkeypatch.setattr(rnnlib.fast.parallel, "PARALLEL_MIN_ELEMENTS", 1)
-    monkeypatch.setattr(rnnlib.fast.parallel, "usable_cores", lambda: 2)
+def test_batch_split_keeps_float32_and_fresh_arrays(cell):
     rng = np.random.default_rng(13)
     x, a0, p, da = problem(cell, 3, 5, 2, 5, 4, rng)
     f32 = [v.astype(np.float32) for v in (x, a0, da)]
     p32 = {k: v.astype(np.float32) for k, v in p.items()}
     forward, backward = ENGINE[cell]
-    *outputs, caches = forward(f32[0], f32[1], p32)
-    grads = backward(f32[2], caches)
+    with fast.options(parts=2):
+        *outputs, caches = forward(f32[0], f32[1], p32)
+        grads = backward(f32[2], caches)
     arrays = outputs + list(grads.values())
     assert all(a.dtype == np.float32 for a in arrays)
     pooled = [v for v in vars(caches).values() if isinstance(v, np.ndarray)]
@@ -369,11 +392,13 @@ def test_exp_route_activations_match_accurate_ones():
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
 @pytest.mark.parametrize("route", [True, False])
-def test_both_tanh_routes_equal_reference(monkeypatch, cell, route):
+def test_both_tanh_routes_equal_reference(cell, route):
     """Forced on or off at the test's small sizes (normally: from m n_a = 1024)."""
-    import rnnlib.fast.activations
-    monkeypatch.setattr(rnnlib.fast.activations, "EXP_ROUTE_MIN_ELEMENTS",
-                        1 if route else 10 ** 12)
+    with fast.options(exp_route=route):
+        _both_routes(cell)
+
+
+def _both_routes(cell):
     for shape in SHAPES:
         rng = np.random.default_rng(20 + sum(shape))
         x, a0, p, da = problem(cell, *shape, rng, scale=1.0)  # some units saturate
@@ -394,7 +419,16 @@ def test_both_tanh_routes_equal_reference(monkeypatch, cell, route):
             assert got.dtype == np.float32 and rel_error(got, want) < 1e-5, shape
 
 
-def test_exp_route_is_taken_from_a_thousand_values_per_step():
-    from rnnlib.fast.activations import exp_route_pays
+def test_exp_route_is_taken_from_a_thousand_float64_values_per_step():
+    from rnnlib.fast.activations import exp_route_pays, numpy_tanh_is_vectorised
+    slow_tanh = not numpy_tanh_is_vectorised(np.float64)
     assert not exp_route_pays(1, 50)                     # the dinosaur model
-    assert exp_route_pays(32, 50) and exp_route_pays(32, 512)
+    assert exp_route_pays(32, 50) == exp_route_pays(32, 512) == slow_tanh
+    assert not exp_route_pays(32, 512, np.float32) or not numpy_tanh_is_vectorised(
+        np.float32)
+    with fast.options(exp_route_min_elements=50):
+        assert exp_route_pays(1, 50) == slow_tanh
+    with fast.options(exp_route=True):
+        assert exp_route_pays(1, 50) and exp_route_pays(1, 50, np.float32)
+    with fast.options(exp_route=False):
+        assert not exp_route_pays(32, 512)

@@ -49,16 +49,29 @@ the caller.
 
 Speed: at the dinosaur size (n_a = 50, one sequence) the engine is limited by
 the number of numpy calls (eleven per LSTM step forward, six backward); at
-large sizes by its matrix products; there both cells cut the batch into one part
-per core and run the parts side by side in threads, BLAS single-threaded in each
-(``rnnlib.fast.parallel``; while such a call runs, OpenBLAS is limited to one
-thread for the whole program), and tanh goes through exp, about twice as
-cheap as numpy's float64 tanh on CPUs without AVX-512
-(``rnnlib.fast.activations``). ``benchmarks/bench_engines.py`` measures
-both against the reference implementation, the products alone and PyTorch.
-On a machine whose cores are busy with other programs, OpenBLAS's worker
-threads can stall every product of medium size; ``OPENBLAS_NUM_THREADS=1``
-(set before numpy is imported) avoids that for small models.
+large sizes by its matrix products; there the three cells cut the batch
+into parts (one per core, at most two by default) and run the parts side by
+side in threads (``rnnlib.fast.parallel``), and float64 tanh goes through exp,
+about twice as cheap as numpy's float64 tanh on CPUs without AVX-512
+(``rnnlib.fast.activations``). Every call whose products OpenBLAS could
+thread runs them on one BLAS thread (for the whole program while the call
+runs): OpenBLAS's threads, waiting for busy cores, made products of medium
+size many times slower on the book's shared machines, and threaded products
+can differ in the last bits, which would make results depend on other
+threads. ``benchmarks/bench_engines.py`` measures the cells against the
+reference implementation, the products alone and PyTorch.
+
+Settings: ``with rnnlib.fast.options(parts=1, exp_route=False, ...):`` sets
+the engine's knobs (parts of the batch in threads, the tanh route, BLAS
+threads, the buffer pool's byte cap, thresholds) for the calls in the block,
+with defaults from RNNLIB_FAST_* environment variables (``rnnlib.fast.options``
+lists them); ``rnnlib.fast.clear_buffers()`` empties the buffer pool.
+
+Threads and processes: calls from several threads at once return exactly
+what the same calls made one after another return; each part of a split
+batch sees the options of the call it belongs to. After ``os.fork()`` the
+child starts with no worker threads, an empty pool and fresh locks, so the
+engine works in processes of ``multiprocessing`` whatever the parent did.
 
 Bad inputs raise the errors of the reference implementation
 (``rnnlib.validation``): TypeError for non-numeric data or a parameter that
@@ -68,7 +81,10 @@ argument and the expected shape for a shape mismatch or NaN/inf.
 
 from .gru import GRUCaches, gru_backward, gru_forward
 from .lstm import LSTMCaches, lstm_backward, lstm_forward
+from .options import Options, get_options, options
 from .rnn import RNNCaches, rnn_backward, rnn_forward
+from .workspace import clear_buffers
 
 __all__ = ["rnn_forward", "rnn_backward", "lstm_forward", "lstm_backward",
-           "gru_forward", "gru_backward", "RNNCaches", "LSTMCaches", "GRUCaches"]
+           "gru_forward", "gru_backward", "RNNCaches", "LSTMCaches", "GRUCaches",
+           "options", "get_options", "Options", "clear_buffers"]

@@ -12,7 +12,11 @@ with the C library, one value at a time: about 13 ns per value on the book's
 machines, against about 6 ns for the four calls above (numpy's exp is about
 5 ns). At the large benchmark size the LSTM takes 6.6 million tanh per
 forward pass. Each call also costs about a microsecond, so for small blocks
-``np.tanh``, one call, is faster: ``exp_route_pays`` decides.
+``np.tanh``, one call, is faster. In float32 numpy's tanh is vectorised (AVX2)
+and measured here as fast as the route or faster up to 4096 values per
+block; with AVX-512 its float64 tanh is vectorised too. ``exp_route_pays``
+decides by these measurements, or by the option ``exp_route``
+(``rnnlib.fast.options``).
 
 Accuracy: e^-z overflows to inf for z < -709, and 1 / inf = 0 is the right
 limit. The functions leave numpy's overflow warning to the caller, who runs
@@ -30,20 +34,41 @@ versions.
 
 import numpy as np
 
-__all__ = ["EXP_ROUTE_MIN_ELEMENTS", "exp_route_pays", "sigmoid_of_negated",
+from .options import get_options
+
+__all__ = ["exp_route_pays", "numpy_tanh_is_vectorised", "sigmoid_of_negated",
            "tanh_of_negated_double", "tanh_into"]
 
-EXP_ROUTE_MIN_ELEMENTS = 1024   # per time step: m * n_a of one part of the batch
+
+def numpy_tanh_is_vectorised(dtype):
+    """True if numpy computes tanh of this dtype with SIMD instructions:
+    float32 on any x86-64 CPU with AVX2 (or on other architectures: assumed),
+    float64 only with AVX-512 (numpy's SVML routines)."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as cpu
+    except ImportError:                                   # not numpy 2.x: assume not
+        return False
+    if np.dtype(dtype) == np.float32:
+        return bool(cpu.get("AVX2") or not cpu.get("SSE2"))
+    return bool(cpu.get("AVX512_SKX"))
 
 
-def exp_route_pays(m, n_a):
-    """True if tanh through exp is faster for a step of m examples, n_a units.
+def exp_route_pays(m, n_a, dtype=np.float64):
+    """True if tanh through exp is taken for a step of m examples, n_a units.
 
-    Measured here in float64: one ``np.tanh`` of 512 values costs as much as
-    the four calls of the exp route; from about a thousand values the exp
-    route is faster, by up to 2.4x on large blocks.
+    By the option ``exp_route`` (``rnnlib.fast.options``): True or False
+    decide; "auto" takes it for float64 blocks of at least
+    ``exp_route_min_elements`` values (default 1024) when numpy's float64 tanh
+    is not vectorised. Measured here in float64: one ``np.tanh`` of 512
+    values costs about as much as the four calls of the exp route; from about
+    a thousand values the exp route is faster, by up to 2x on large blocks.
+    In float32 numpy's vectorised tanh was as fast or faster up to 4096 values.
     """
-    return m * n_a >= EXP_ROUTE_MIN_ELEMENTS
+    settings = get_options()
+    if settings.exp_route != "auto":
+        return settings.exp_route
+    return (np.dtype(dtype) == np.float64 and m * n_a >= settings.exp_route_min_elements
+            and not numpy_tanh_is_vectorised(dtype))
 
 
 def sigmoid_of_negated(u):

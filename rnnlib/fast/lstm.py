@@ -32,13 +32,13 @@ from .activations import exp_route_pays, sigmoid_of_negated, tanh_into
 from .checks import checked_inputs
 from .layout import (SequenceCaches, common_dtype, concat_rows, copy_transposed,
                      gradient_rows, output_layer, reshape_view, to_columns)
-from .parallel import matmul, run_parts, split_rows
+from .parallel import blas_for_call, matmul, run_parts, split_rows
+from .options import get_options
 from .workspace import Lease, pool
 
 __all__ = ["LSTMCaches", "lstm_forward", "lstm_backward", "GATE_ORDER"]
 
 GATE_ORDER = ("c", "f", "i", "o")   # row blocks of the stacked W and b
-BLOCK_ELEMENTS = 1 << 17            # backward: derivatives prepared per ~1 MiB block
 
 
 class LSTMCaches(SequenceCaches):
@@ -97,45 +97,48 @@ def lstm_forward(x, a0, parameters):
     dtype = common_dtype(x, a0, *(p[k] for k in LSTM_PARAMETER_SHAPES))
     caches = LSTMCaches(p, x, n_a)
     parts = split_rows(m, n_a)                           # one part, or one per core
-    HX = caches.HX = concat_rows(x, a0, dtype, caches, parts)  # [a<t> | x<t+1> | 1]
-    G = caches.gates = pool.empty((T_x, m, 4 * n_a), dtype, caches)
-    C = caches.C = pool.empty((T_x + 1, m, n_a), dtype, caches)
-    TC = caches.tanh_c = pool.empty((T_x, m, n_a), dtype, caches)
-    C[0] = 0                                             # the memory starts empty
+    largest = T_x * m * n_a * max(4 * (n_x + 1), p["Wy"].shape[0])  # M N K
+    with blas_for_call(largest):                         # one BLAS thread (options)
+        HX = caches.HX = concat_rows(x, a0, dtype, caches, parts)  # [a<t> | x<t+1> | 1]
+        G = caches.gates = pool.empty((T_x, m, 4 * n_a), dtype, caches)
+        C = caches.C = pool.empty((T_x + 1, m, n_a), dtype, caches)
+        TC = caches.tanh_c = pool.empty((T_x, m, n_a), dtype, caches)
+        C[0] = 0                                             # the memory starts empty
 
-    # Large blocks: c̃ = tanh(z_c) through exp too (see rnnlib.fast.activations).
-    exp_route = exp_route_pays(parts[0].stop - parts[0].start, n_a)
+        # Large blocks: c̃ = tanh(z_c) through exp too (see rnnlib.fast.activations).
+        exp_route = exp_route_pays(parts[0].stop - parts[0].start, n_a, dtype)
 
-    with Lease() as scratch:                             # buffers of this call only
-        # Stacked [W | b] with the sigmoid rows negated: the products give -z;
-        # on the exp route the candidate rows times -2: the products give -2 z_c.
-        Wb = stack_gates(p, dtype, scratch)
-        Wb[n_a:] *= -1
-        if exp_route:
-            Wb[:n_a] *= -2
-        WaT = pool.empty((n_a, 4 * n_a), dtype, scratch)  # contiguous: faster np.dot
-        np.copyto(WaT, Wb[:, :n_a].T)
+        with Lease() as scratch:                             # buffers of this call only
+            # Stacked [W | b] with the sigmoid rows negated: the products give -z;
+            # on the exp route the candidate rows times -2: the products give -2 z_c.
+            Wb = stack_gates(p, dtype, scratch)
+            Wb[n_a:] *= -1
+            if exp_route:
+                Wb[:n_a] *= -2
+            WaT = pool.empty((n_a, 4 * n_a), dtype, scratch)  # contiguous: fast dot
+            np.copyto(WaT, Wb[:, :n_a].T)
 
-        # Input projections of all steps (bias included) in one product, into G.
-        G2 = reshape_view(G, (T_x * m, 4 * n_a))     # (T_x m, 4 n_a)
-        matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wb[:, n_a:].T, G2, parts)
+            # Input projections of all steps (bias included) in one product, into G.
+            G2 = reshape_view(G, (T_x * m, 4 * n_a))     # (T_x m, 4 n_a)
+            X1 = HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1)  # [x<t> | 1] rows
+            matmul(X1, Wb[:, n_a:].T, G2, parts)
 
-        # The time loop, on all rows or on parts of the batch side by
-        # side (see rnnlib.fast.parallel); each part also turns its rows of
-        # a and c into the book's layout, in the new arrays a_out and c_out.
-        a_out = np.empty((n_a, m, T_x), dtype)
-        c_out = np.empty((n_a, m, T_x), dtype)
+            # The time loop, on all rows or on parts of the batch side by
+            # side (see rnnlib.fast.parallel); each part also turns its rows of
+            # a and c into the book's layout, in the new arrays a_out and c_out.
+            a_out = np.empty((n_a, m, T_x), dtype)
+            c_out = np.empty((n_a, m, T_x), dtype)
 
-        def steps(rows):
-            _forward_steps(G[:, rows], C[:, rows], TC[:, rows], HX[:, rows],
-                           WaT, exp_route, scratch)
-            copy_transposed(HX[1:, rows, :n_a], a_out[:, rows])
-            copy_transposed(C[1:, rows], c_out[:, rows])
+            def steps(rows):
+                _forward_steps(G[:, rows], C[:, rows], TC[:, rows], HX[:, rows],
+                               WaT, exp_route, scratch)
+                copy_transposed(HX[1:, rows, :n_a], a_out[:, rows])
+                copy_transposed(C[1:, rows], c_out[:, rows])
 
-        run_parts(steps, parts)
+            run_parts(steps, parts)
 
-    y = output_layer(p["Wy"], p["by"], a_out, dtype, parts)  # (n_y, m, T_x), new
-    return a_out, y, c_out, caches
+        y = output_layer(p["Wy"], p["by"], a_out, dtype, parts)  # (n_y, m, T_x), new
+        return a_out, y, c_out, caches
 
 
 def _forward_steps(G, C, TC, HX, WaT, exp_route, owner):
@@ -225,7 +228,7 @@ def _backward_steps(caches, rows, da_rows, out, dz, Wa, da0, owner):
     # a block of steps at a time: every step at small sizes (fewest calls),
     # a few steps at large sizes, so that they are still in the cache when
     # the loop reads them.
-    block = min(T_x, max(1, BLOCK_ELEMENTS // (m * n_a)))
+    block = min(T_x, max(1, get_options().block_elements // (m * n_a)))
     k_c = pool.empty((block, m, n_a), dtype, owner)
     k_o = pool.empty((block, m, n_a), dtype, owner)
     k_dc = pool.empty((block, m, 4, n_a), dtype, owner)
@@ -268,43 +271,45 @@ def lstm_backward(da, caches):
                         "rnnlib.lstm_forward go to rnnlib.lstm_backward)")
     n_a, m = caches.n_a, caches.m
     parts = split_rows(m, n_a)                           # one part, or one per core
-    with Lease() as lease:
-        da_rows, dtype = gradient_rows(da, caches, lease, parts)  # (T_x, m, n_a)
-        T_x = da_rows.shape[0]
-        HX = caches.HX[:T_x + 1]
+    largest = caches.T_x * m * 4 * n_a * (n_a + caches.x.shape[0] + 1)  # M N K
+    with blas_for_call(largest):                         # one BLAS thread (options)
+        with Lease() as lease:
+            da_rows, dtype = gradient_rows(da, caches, lease, parts)  # (T_x, m, n_a)
+            T_x = da_rows.shape[0]
+            HX = caches.HX[:T_x + 1]
 
-        # out[t] = [dc_prev | dz_c | dz_f | dz_i | dz_o]: the last four blocks
-        # are dz<t> in the stacked gate order, and dc_prev is carried to t-1.
-        out = pool.empty((T_x, m, 5, n_a), dtype, lease)
-        dz = reshape_view(out[:, :, 1:], (T_x, m, 4 * n_a))  # dz[t] = out[t, :, 1:]
-        Wb = stack_gates(caches.parameters, dtype, lease)
-        Wa = pool.empty((4 * n_a, n_a), dtype, lease)        # contiguous: faster np.dot
-        np.copyto(Wa, Wb[:, :n_a])
+            # out[t] = [dc_prev | dz_c | dz_f | dz_i | dz_o]: the last four blocks
+            # are dz<t> in the stacked gate order, and dc_prev is carried to t-1.
+            out = pool.empty((T_x, m, 5, n_a), dtype, lease)
+            dz = reshape_view(out[:, :, 1:], (T_x, m, 4 * n_a))  # dz[t] = out[t, :, 1:]
+            Wb = stack_gates(caches.parameters, dtype, lease)
+            Wa = pool.empty((4 * n_a, n_a), dtype, lease)        # contiguous: fast dot
+            np.copyto(Wa, Wb[:, :n_a])
 
-        # The time loop, on all rows or on parts of the batch side by
-        # side (see rnnlib.fast.parallel); each fills its columns of da0.
-        da0 = np.empty((n_a, m), dtype)                      # new array
+            # The time loop, on all rows or on parts of the batch side by
+            # side (see rnnlib.fast.parallel); each fills its columns of da0.
+            da0 = np.empty((n_a, m), dtype)                      # new array
 
-        def steps(rows):
-            _backward_steps(caches, rows, da_rows[:, rows], out[:, rows],
-                            dz[:, rows], Wa, da0[:, rows], lease)
+            def steps(rows):
+                _backward_steps(caches, rows, da_rows[:, rows], out[:, rows],
+                                dz[:, rows], Wa, da0[:, rows], lease)
 
-        run_parts(steps, parts)
+            run_parts(steps, parts)
 
-        # Every step at once: [dW | db] = sum_t dz<t> [a<t-1>; x<t>; 1]^T
-        # (parallel.matmul: in one thread per part when the batch is split)
-        dz_all = dz.reshape(T_x * m, 4 * n_a)                # (T_x m, 4 n_a)
-        dWb = pool.empty(Wb.shape, dtype, lease)             # (4 n_a, n_a + n_x + 1)
-        matmul(dz_all.T, HX[:T_x].reshape(T_x * m, -1), dWb, parts)
-        dW = np.ascontiguousarray(dWb[:, :-1])               # (4 n_a, n_a + n_x), new
-        db = np.ascontiguousarray(dWb[:, -1:])               # (4 n_a, 1), new
-        dx_rows = pool.empty((T_x, m, Wb.shape[1] - n_a - 1), dtype, lease)
-        matmul(dz_all, Wb[:, n_a:-1], dx_rows.reshape(T_x * m, -1), parts)
-        gradients = {"dx": to_columns(dx_rows, parts),
-                     "da0": da0}
-        for k, gate in enumerate(GATE_ORDER):
-            rows = slice(k * n_a, (k + 1) * n_a)
-            gradients["dW" + gate] = dW[rows]                # contiguous row blocks
-            gradients["db" + gate] = db[rows]
-    return {key: gradients[key] for key in
-            ("dx", "da0", "dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")}
+            # Every step at once: [dW | db] = sum_t dz<t> [a<t-1>; x<t>; 1]^T
+            # (parallel.matmul: in one thread per part when the batch is split)
+            dz_all = dz.reshape(T_x * m, 4 * n_a)                # (T_x m, 4 n_a)
+            dWb = pool.empty(Wb.shape, dtype, lease)         # (4 n_a, n_a + n_x + 1)
+            matmul(dz_all.T, HX[:T_x].reshape(T_x * m, -1), dWb, parts)
+            dW = dWb[:, :-1].copy()                          # (4 n_a, n_a + n_x), new
+            db = dWb[:, -1:].copy()                              # (4 n_a, 1), new
+            dx_rows = pool.empty((T_x, m, Wb.shape[1] - n_a - 1), dtype, lease)
+            matmul(dz_all, Wb[:, n_a:-1], dx_rows.reshape(T_x * m, -1), parts)
+            gradients = {"dx": to_columns(dx_rows, parts),
+                         "da0": da0}
+            for k, gate in enumerate(GATE_ORDER):
+                rows = slice(k * n_a, (k + 1) * n_a)
+                gradients["dW" + gate] = dW[rows]                # contiguous row blocks
+                gradients["db" + gate] = db[rows]
+        return {key: gradients[key] for key in
+                ("dx", "da0", "dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")}

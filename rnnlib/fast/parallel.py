@@ -33,26 +33,54 @@ has less element-wise work per step than the LSTM (one tanh), but at the large
 benchmark size that tanh, the softmax and the copies between layouts are
 still about a fifth of its time when they run on one core.
 
-Measured on the book's 2-core machines (two parts). With more cores each part
-has fewer examples, so its products are smaller and less efficient; the
-parts still put every core to work on the element-wise part, which one part
-with multi-threaded products cannot.
+How many parts: the option ``parts`` (``rnnlib.fast.options``). "auto"
+takes one per usable core, capped by the batch size m and by ``max_parts``
+(default 2). The split was measured only on the book's 2-core machines (two
+parts; and with the process pinned to one core by ``os.sched_setaffinity``,
+where "auto" takes one part). With more cores each part would have fewer
+examples, its products on single-threaded BLAS would be smaller and less
+efficient, and the products would use only as many cores as there are parts:
+whether more parts pay there is not measured, so "auto" stops at two; set
+``parts`` to try more.
+
+Safety:
+
+* the BLAS limit is reference-counted (``blas_limited_to_one_thread``): the
+  first call to enter sets OpenBLAS to one thread, the last one out restores
+  the original setting, so calls from several threads at once neither undo
+  each other's limit nor leave BLAS limited afterwards;
+* the worker threads are one ``ThreadPoolExecutor``, created under a lock
+  when first needed and replaced (the old one shut down) only when a call
+  needs more workers than it has;
+* after ``os.fork()`` the child forgets the parent's executor (its threads do
+  not exist in the child: waiting for them would hang forever), locks and
+  BLAS limit count, and restores BLAS's original thread count if the fork
+  happened while a call held the limit.
 """
 
+import contextvars
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager, nullcontext
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
-__all__ = ["PARALLEL_MIN_ELEMENTS", "usable_cores", "split_rows", "even_slices",
-           "run_parts", "matmul"]
+from .options import get_options
 
-PARALLEL_MIN_ELEMENTS = 1 << 15   # m * n_a from which the batch is split
+__all__ = ["usable_cores", "split_rows", "even_slices", "run_parts", "matmul",
+           "blas_limited_to_one_thread", "blas_for_call", "BLAS_THREADED_MIN_WORK"]
 
+# OpenBLAS runs a product M x K times K x N on one thread anyway when
+# M N K <= 65536 * 4 (its GEMM_MULTITHREAD_THRESHOLD): no need to limit it.
+BLAS_THREADED_MIN_WORK = 1 << 18
+
+_lock = threading.Lock()          # guards the executor and the BLAS limit count
 _workers = None                   # threads for all parts but the last, on first use
 _worker_count = 0
-_blas = None                      # threadpoolctl's handle on numpy's BLAS
+_controller = None                # threadpoolctl's controllers of numpy's BLAS
+_limiter = None                   # BLAS's original thread counts while limited
+_limit_holders = 0                # how many calls hold it
 
 
 def usable_cores():
@@ -64,16 +92,24 @@ def usable_cores():
 
 
 def split_rows(m, n_a):
-    """Row slices of a batch of m examples to run side by side: one per core.
+    """Row slices of a batch of m examples to run side by side.
 
-    One part (the whole batch) below ``PARALLEL_MIN_ELEMENTS`` values per
-    step (m * n_a, the size of one step's hidden state): measured at the
-    book's sizes, smaller batches (m n_a = 16384 included) were as fast or
-    faster in one part. Above it, one part per usable core, at most m.
+    Decided by the options in force (``rnnlib.fast.options``): with ``parts``
+    an integer k, min(k, m) parts; with "auto", one part (the whole batch)
+    below ``parallel_min_elements`` values per step (m * n_a, the size of one
+    step's hidden state; measured at the book's sizes, smaller batches,
+    m n_a = 16384 included, were as fast or faster in one part), and above it
+    one part per usable core, at most ``max_parts`` and at most m.
     """
-    if m < 2 or m * n_a < PARALLEL_MIN_ELEMENTS:
-        return [slice(0, m)]
-    return even_slices(m, min(m, usable_cores()))
+    settings = get_options()
+    if settings.parts != "auto":
+        k = settings.parts
+    elif m * n_a < settings.parallel_min_elements:
+        k = 1
+    else:
+        k = min(usable_cores(), settings.max_parts)
+    k = max(1, min(k, m))
+    return even_slices(m, k) if k > 1 else [slice(0, m)]
 
 
 def even_slices(n, k):
@@ -86,24 +122,108 @@ def even_slices(n, k):
     return [slice(start, stop) for start, stop in zip(bounds, bounds[1:])]
 
 
+def _blas_libraries():
+    """threadpoolctl's controllers of the BLAS libraries loaded (OpenBLAS for
+    numpy's wheels), created once."""
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController
+        _controller = ThreadpoolController().select(user_api="blas").lib_controllers
+    return _controller
+
+
+def _set_blas_threads(counts):
+    """Set each BLAS library's thread count (called with ``_lock`` held).
+
+    threadpoolctl lets only one "controlling" Python thread change OpenBLAS's
+    process-wide setting and silently ignores the others; here whichever
+    thread is first in or last out must set it, so control is released before
+    and after (the engine's reference count, not threadpoolctl's, decides).
+    """
+    for lib, count in zip(_blas_libraries(), counts):
+        release = getattr(type(lib), "clear_controlling_thread", None)
+        if release is not None:
+            release(force=True)
+        lib.set_num_threads(count)
+        if release is not None:
+            release(force=True)
+
+
+@contextmanager
+def blas_limited_to_one_thread():
+    """OpenBLAS (numpy's BLAS) limited to one thread inside the block.
+
+    Reference-counted across threads: the limit is set when the first block
+    is entered and the original thread counts are restored when the last
+    block still open ends, so concurrent calls share one limit.
+    """
+    global _limiter, _limit_holders
+    with _lock:
+        if _limit_holders == 0:
+            _limiter = [lib.get_num_threads() for lib in _blas_libraries()]
+            _set_blas_threads([1] * len(_limiter))
+        _limit_holders += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _limit_holders -= 1
+            if _limit_holders == 0:
+                _set_blas_threads(_limiter)
+                _limiter = None
+
+
+def blas_for_call(largest_product):
+    """The context a whole forward or backward call runs in.
+
+    ``largest_product`` is M N K of the call's largest matrix product. With
+    the option ``single_threaded_blas`` (the default) and a product that
+    OpenBLAS could thread, ``blas_limited_to_one_thread()``; otherwise a
+    context that does nothing (at the dinosaur size, where entering the
+    limit would cost more than the products).
+    """
+    if largest_product > BLAS_THREADED_MIN_WORK and get_options().single_threaded_blas:
+        return blas_limited_to_one_thread()
+    return nullcontext()
+
+
+def blas_limit_holders():
+    """How many calls hold the BLAS limit right now (0 when BLAS is free)."""
+    return _limit_holders
+
+
+def _submit(work, parts):
+    """Submit ``work(rows)`` for each slice to the worker threads; returns the
+    futures. Each part runs in a copy of the caller's context, so it sees the
+    caller's options (``rnnlib.fast.options``). The executor is created, or
+    replaced by a larger one (the old one shut down once its queued work is
+    done), under the lock."""
+    global _workers, _worker_count
+    with _lock:
+        if _worker_count < len(parts):
+            old = _workers
+            _workers = ThreadPoolExecutor(len(parts), thread_name_prefix="rnnlib.fast")
+            _worker_count = len(parts)
+            if old is not None:
+                old.shutdown(wait=False)        # its queued work still runs
+        return [_workers.submit(contextvars.copy_context().run, work, rows)
+                for rows in parts]
+
+
 def run_parts(work, parts):
     """``work(rows)`` for every slice in ``parts``; returns their results.
 
     With one part this is a plain call. With more, all parts but the last run
     in worker threads and the last in the calling thread, BLAS limited to one
-    thread meanwhile (for the whole program: the limit is global); the first
-    exception of any part is raised here, after all finished. ``work`` must
-    not call ``run_parts`` itself: the workers would wait for each other.
+    thread meanwhile (for the whole program: the limit is global; see
+    ``blas_limited_to_one_thread``); the first exception of any part is raised
+    here, after all finished. ``work`` must not call ``run_parts`` itself: the
+    workers would wait for each other.
     """
     if len(parts) == 1:
         return [work(parts[0])]
-    global _workers, _worker_count, _blas
-    if _worker_count < len(parts) - 1:
-        _workers = ThreadPoolExecutor(len(parts) - 1, thread_name_prefix="rnnlib.fast")
-        _worker_count = len(parts) - 1
-        _blas = _blas or ThreadpoolController()
-    with _blas.limit(limits=1, user_api="blas"):
-        others = [_workers.submit(work, rows) for rows in parts[:-1]]
+    with blas_limited_to_one_thread():
+        others = _submit(work, parts[:-1])
         try:
             last = work(parts[-1])
         finally:
@@ -125,3 +245,20 @@ def matmul(a, b, out, parts):
     rows_of_a = even_slices(a.shape[0], k)
     run_parts(lambda rows: np.matmul(a[rows], b, out=out[rows]), rows_of_a)
     return out
+
+
+def _after_fork_in_child():
+    """Forget the parent's threads and locks; undo a BLAS limit held at the fork."""
+    global _lock, _workers, _worker_count, _limiter, _limit_holders
+    _lock = threading.Lock()
+    _workers, _worker_count = None, 0     # the parent's worker threads are gone
+    original, _limiter, _limit_holders = _limiter, None, 0
+    if original is not None:
+        try:
+            _set_blas_threads(original)
+        except Exception:                 # never fail a fork over a thread count
+            pass
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)

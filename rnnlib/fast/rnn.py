@@ -28,7 +28,7 @@ from .activations import exp_route_pays, tanh_of_negated_double
 from .checks import checked_inputs
 from .layout import (SequenceCaches, common_dtype, concat_rows, copy_transposed,
                      gradient_rows, output_layer, reshape_view, to_columns)
-from .parallel import matmul, run_parts, split_rows
+from .parallel import blas_for_call, matmul, run_parts, split_rows
 from .workspace import Lease, pool
 
 __all__ = ["RNNCaches", "rnn_forward", "rnn_backward"]
@@ -65,39 +65,41 @@ def rnn_forward(x, a0, parameters):
     dtype = common_dtype(x, a0, *(p[k] for k in RNN_PARAMETER_SHAPES))
     caches = RNNCaches(p, x, n_a)
     parts = split_rows(m, n_a)                           # one part, or one per core
-    HX = caches.HX = concat_rows(x, a0, dtype, caches, parts)  # [a<t> | x<t+1> | 1]
+    largest = T_x * m * n_a * max(n_x + 1, p["Wya"].shape[0])  # M N K
+    with blas_for_call(largest):                         # one BLAS thread (options)
+        HX = caches.HX = concat_rows(x, a0, dtype, caches, parts)  # [a<t> | x<t+1> | 1]
 
-    # Large blocks: tanh through exp (see rnnlib.fast.activations), fed with
-    # -2 z by weights multiplied by -2 (exact), so the products give -2 z.
-    exp_route = exp_route_pays(parts[0].stop - parts[0].start, n_a)
-    scale = -2 if exp_route else 1
+        # Large blocks: tanh through exp (see rnnlib.fast.activations), fed with
+        # -2 z by weights multiplied by -2 (exact), so the products give -2 z.
+        exp_route = exp_route_pays(parts[0].stop - parts[0].start, n_a, dtype)
+        scale = -2 if exp_route else 1
 
-    with Lease() as scratch:                             # buffers of this call only
-        # Input projections of all steps (bias included: the 1 in HX) in one
-        # product, written where the hidden states will go.
-        Z = reshape_view(HX[1:, :, :n_a], (T_x * m, n_a))  # (T_x m, n_a)
-        Wxb = pool.empty((n_a, n_x + 1), dtype, scratch)  # [Wax | ba] (times scale)
-        np.concatenate([p["Wax"], p["ba"]], axis=1, out=Wxb)
-        if exp_route:
-            Wxb *= scale
-        matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wxb.T, Z, parts)
+        with Lease() as scratch:                             # buffers of this call only
+            # Input projections of all steps (bias included: the 1 in HX) in one
+            # product, written where the hidden states will go.
+            Z = reshape_view(HX[1:, :, :n_a], (T_x * m, n_a))  # (T_x m, n_a)
+            Wxb = pool.empty((n_a, n_x + 1), dtype, scratch)  # [Wax | ba] (times scale)
+            np.concatenate([p["Wax"], p["ba"]], axis=1, out=Wxb)
+            if exp_route:
+                Wxb *= scale
+            matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wxb.T, Z, parts)
 
-        WaaT = pool.empty((n_a, n_a), dtype, scratch)   # contiguous: faster np.dot
-        np.multiply(p["Waa"].T, scale, out=WaaT)
+            WaaT = pool.empty((n_a, n_a), dtype, scratch)   # contiguous: faster np.dot
+            np.multiply(p["Waa"].T, scale, out=WaaT)
 
-        # The time loop, on all rows or on parts of the batch side by
-        # side (see rnnlib.fast.parallel); each part also turns its rows of
-        # a into the book's layout, in the new array a.
-        a = np.empty((n_a, m, T_x), dtype)
+            # The time loop, on all rows or on parts of the batch side by
+            # side (see rnnlib.fast.parallel); each part also turns its rows of
+            # a into the book's layout, in the new array a.
+            a = np.empty((n_a, m, T_x), dtype)
 
-        def steps(rows):
-            _forward_steps(HX[:, rows, :n_a], WaaT, exp_route, scratch)
-            copy_transposed(HX[1:, rows, :n_a], a[:, rows])
+            def steps(rows):
+                _forward_steps(HX[:, rows, :n_a], WaaT, exp_route, scratch)
+                copy_transposed(HX[1:, rows, :n_a], a[:, rows])
 
-        run_parts(steps, parts)
+            run_parts(steps, parts)
 
-    y_pred = output_layer(p["Wya"], p["by"], a, dtype, parts)  # (n_y, m, T_x), new
-    return a, y_pred, caches
+        y_pred = output_layer(p["Wya"], p["by"], a, dtype, parts)  # (n_y, m, T_x), new
+        return a, y_pred, caches
 
 
 def _forward_steps(H, WaaT, exp_route, owner):
@@ -164,36 +166,41 @@ def rnn_backward(da, caches):
                         "rnnlib.rnn_forward go to rnnlib.rnn_backward)")
     p, n_a, m = caches.parameters, caches.n_a, caches.m
     parts = split_rows(m, n_a)                           # one part, or one per core
-    with Lease() as lease:
-        dz, dtype = gradient_rows(da, caches, lease, parts)  # starts as da, rows
-        T_x = dz.shape[0]
-        HX = caches.HX[:T_x + 1]
-        Waa = pool.empty((n_a, n_a), dtype, lease)       # contiguous: faster np.dot
-        np.copyto(Waa, p["Waa"])
+    largest = caches.T_x * m * n_a * (n_a + caches.x.shape[0] + 1)  # M N K
+    with blas_for_call(largest):                         # one BLAS thread (options)
+        with Lease() as lease:
+            dz, dtype = gradient_rows(da, caches, lease, parts)  # starts as da, rows
+            T_x = dz.shape[0]
+            HX = caches.HX[:T_x + 1]
+            Waa = pool.empty((n_a, n_a), dtype, lease)       # contiguous: faster np.dot
+            np.copyto(Waa, p["Waa"])
 
-        # The time loop, on all rows or on parts of the batch side by
-        # side (see rnnlib.fast.parallel); each fills its columns of da0.
-        da0 = np.empty((n_a, m), dtype)                  # new array
+            # The time loop, on all rows or on parts of the batch side by
+            # side (see rnnlib.fast.parallel); each fills its columns of da0.
+            da0 = np.empty((n_a, m), dtype)                  # new array
 
-        def steps(rows):
-            _backward_steps(dz[:, rows], HX[:, rows, :n_a], Waa, da0[:, rows], lease)
+            def steps(rows):
+                _backward_steps(dz[:, rows], HX[:, rows, :n_a], Waa, da0[:, rows],
+                                lease)
 
-        run_parts(steps, parts)
+            run_parts(steps, parts)
 
-        # Every step at once: [dWaa | dWax | dba] = sum_t dz<t> [a<t-1>; x<t>; 1]^T
-        # (parallel.matmul: in one thread per part when the batch is split)
-        dz_all = dz.reshape(T_x * m, n_a)                # (T_x m, n_a)
-        concat_all = HX[:T_x].reshape(T_x * m, -1)       # (T_x m, n_a + n_x + 1)
-        dW = pool.empty((n_a, concat_all.shape[1]), dtype, lease)
-        matmul(dz_all.T, concat_all, dW, parts)          # (n_a, n_a + n_x + 1)
-        n_x = concat_all.shape[1] - n_a - 1
-        dx_rows = pool.empty((T_x, m, n_x), dtype, lease)
-        matmul(dz_all, p["Wax"], dx_rows.reshape(T_x * m, n_x), parts)
-        gradients = {
-            "dx": to_columns(dx_rows, parts),            # (n_x, m, T_x)
-            "da0": da0,                                  # (n_a, m)
-            "dWax": np.ascontiguousarray(dW[:, n_a:-1]),  # (n_a, n_x)
-            "dWaa": np.ascontiguousarray(dW[:, :n_a]),   # (n_a, n_a)
-            "dba": np.ascontiguousarray(dW[:, -1:]),     # (n_a, 1)
-        }
-    return gradients
+            # Every step at once: [dWaa | dWax | dba] = sum_t dz<t> [a<t-1>; x<t>; 1]^T
+            # (parallel.matmul: in one thread per part when the batch is split)
+            dz_all = dz.reshape(T_x * m, n_a)                # (T_x m, n_a)
+            concat_all = HX[:T_x].reshape(T_x * m, -1)       # (T_x m, n_a + n_x + 1)
+            dW = pool.empty((n_a, concat_all.shape[1]), dtype, lease)
+            matmul(dz_all.T, concat_all, dW, parts)          # (n_a, n_a + n_x + 1)
+            n_x = concat_all.shape[1] - n_a - 1
+            dx_rows = pool.empty((T_x, m, n_x), dtype, lease)
+            matmul(dz_all, p["Wax"], dx_rows.reshape(T_x * m, n_x), parts)
+            gradients = {
+                "dx": to_columns(dx_rows, parts),            # (n_x, m, T_x)
+                "da0": da0,                                  # (n_a, m)
+                # copies, never views of the pooled dW (with n_a = 1 a slice of
+                # its one row is contiguous, and ascontiguousarray would not copy)
+                "dWax": dW[:, n_a:-1].copy(),                # (n_a, n_x)
+                "dWaa": dW[:, :n_a].copy(),                  # (n_a, n_a)
+                "dba": dW[:, -1:].copy(),                    # (n_a, 1)
+            }
+        return gradients
