@@ -6,8 +6,9 @@ in one run, in float64 and in float32.
     python benchmarks/bench_engines.py --quick         # fewer repeats
     python benchmarks/bench_engines.py --runs 3 --save benchmarks/results/engines.json
 
-``--runs N`` repeats the whole measurement N times and prints, for every
-ratio, its median and its range over the runs (the spread); ``--save`` keeps
+``--runs N`` repeats the measurement N times (the large size only in the
+first run: it takes minutes) and prints, for every ratio, its median and its
+range over the runs (the spread); ``--save`` keeps
 every run, the machine and the large-size measurements of chapter 7's ideas
 (``--ideas``) in the JSON file that chapter 7 reads. After saving, re-execute
 the chapter (``python scripts/execute_notebooks.py book/07_fast.ipynb``).
@@ -218,32 +219,46 @@ def floor_runner(problem):
     Z2 = Z.reshape(T_x * m, k * n_a)
     dz2 = dz.reshape(T_x * m, k * n_a)
     HX2 = HX[:T_x].reshape(T_x * m, n_a + n_x + 1)
+    from rnnlib.fast.parallel import matmul, run_parts, split_rows
+    parts = split_rows(m, n_a)                            # as rnnlib.fast cuts the batch
     if cell == "gru":                                     # two serial products a step
         WgT = np.ascontiguousarray(WaT[:, :2 * n_a])      # [Wu; Wr] a-part
         WcT = np.ascontiguousarray(WaT[:, 2 * n_a:])      # Wc a-part
         Wg, Wc = np.ascontiguousarray(Wa[:2 * n_a]), np.ascontiguousarray(Wa[2 * n_a:])
         part = np.empty((m, n_a), dtype)
+        gates = np.empty((m, 2 * n_a), dtype)
 
-        def loops():
+        def part_loops(rows):
             for t in range(T_x):
-                np.dot(HX[t, :, :n_a], WgT, out=tmp[:, :2 * n_a])
-                np.dot(HX[t, :, :n_a], WcT, out=part)
+                np.dot(HX[t, rows, :n_a], WgT, out=gates[rows])
+                np.dot(HX[t, rows, :n_a], WcT, out=part[rows])
             for t in reversed(range(T_x)):
-                np.dot(dz[t, :, 2 * n_a:], Wc, out=part)
-                np.dot(dz[t, :, :2 * n_a], Wg, out=da_next)
+                np.dot(dz[t, rows, 2 * n_a:], Wc, out=part[rows])
+                np.dot(dz[t, rows, :2 * n_a], Wg, out=da_next[rows])
+
+        def loops():                  # in one thread per part, as rnnlib.fast
+            run_parts(part_loops, parts)
     else:
-        def loops():
+        def part_loops(rows):
             for t in range(T_x):
-                np.dot(HX[t, :, :n_a], WaT, out=tmp)      # recurrent products
+                np.dot(HX[t, rows, :n_a], WaT, out=tmp[rows])  # recurrent products
             for t in reversed(range(T_x)):
-                np.dot(dz[t], Wa, out=da_next)            # gradient into a<t-1>
+                np.dot(dz[t, rows], Wa, out=da_next[rows])  # gradient into a<t-1>
 
-    def run():
-        np.matmul(X2, WxT, out=Z2)                        # input projections
+        def loops():                  # in one thread per part, as rnnlib.fast
+            run_parts(part_loops, parts)
+
+    dW = np.empty((k * n_a, n_a + n_x + 1), dtype)
+    dX = np.empty((T_x * m, n_x), dtype)
+    logits_T = logits.T                                   # rows: examples and steps
+    a_rows = np.ascontiguousarray(a_cols.T)
+
+    def run():                        # the large products cut as rnnlib.fast cuts them
+        matmul(X2, WxT, Z2, parts)                        # input projections
         loops()
-        np.matmul(Wy, a_cols, out=logits)                 # output layer
-        dW = dz2.T @ HX2                                  # weight gradients
-        dX = dz2 @ Wx                                     # input gradients
+        matmul(a_rows, Wy.T, logits_T, parts)             # output layer
+        matmul(dz2.T, HX2, dW, parts)                     # weight gradients
+        matmul(dz2, Wx, dX, parts)                        # input gradients
         return dW, dX
 
     return with_fast_blas_setting(problem, run)
@@ -403,22 +418,49 @@ def run_benchmark(sizes=None, cells=CELLS, engines=("reference", "fast", "floor"
     return results
 
 
-def measure_ideas(cells=("rnn", "lstm"), size="large", repeats=3, seed=1):
-    """Chapter 7's ideas at one size: rnnlib.fast as it is, and with one idea
-    switched off at a time (options), interleaved. Returns {cell: {variant:
-    median seconds}}; variants "as is", "one part" (parts=1), "np.tanh"
-    (exp_route=False), "fresh buffers" (pool_bytes=0)."""
+IDEAS = {   # variant -> (size, options that switch one idea off)
+    "one part": ("large", {"parts": 1}),
+    "np.tanh": ("large", {"exp_route": False}),
+    "fresh buffers": ("large", {"pool_bytes": 0}),
+    "BLAS threads": ("medium", {"single_threaded_blas": False}),
+}
+
+
+def measure_ideas(cells=("rnn", "lstm"), repeats=None, seed=1):
+    """Chapter 7's ideas: rnnlib.fast as it is against rnnlib.fast with one
+    idea switched off (``IDEAS``: an option each), interleaved, at the size
+    where the idea matters. Returns {cell: {size: {variant: [seconds, one per
+    repeat]}}}, the variant "as is" included."""
+    repeats = repeats or {"large": 3, "medium": 11}
     rng = np.random.default_rng(seed)
     found = {}
     for cell in cells:
-        problem = make_problem(cell, *SIZES[size], rng)
-        runners = {"as is": fast_runner(problem),
-                   "one part": fast_runner(problem, split=False),
-                   "np.tanh": fast_runner(problem, exp_route=False),
-                   "fresh buffers": fast_runner(problem, pool_bytes=0)}
-        samples = time_interleaved(runners, repeats)
-        found[cell] = {name: float(np.median(s)) for name, s in samples.items()}
+        found[cell] = {}
+        for size in sorted({size for size, _ in IDEAS.values()}):
+            problem = make_problem(cell, *SIZES[size], rng)
+            runners = {"as is": fast_runner(problem)}
+            runners.update({name: fast_runner(problem, **settings)
+                            for name, (at, settings) in IDEAS.items() if at == size})
+            found[cell][size] = time_interleaved(runners, repeats[size])
     return found
+
+
+def idea_gains(ideas):
+    """{cell: {variant: (median ratio, lowest, highest)}}: the time with the idea
+    switched off over the time as is (> 1: the idea pays), the median ratio
+    and the range of the per-repeat ratios (repeat k of one against repeat k
+    of the other: both ran in the same round of the interleaved run)."""
+    gains = {}
+    for cell, by_size in ideas.items():
+        gains[cell] = {}
+        for samples in by_size.values():
+            base = np.array(samples["as is"])
+            for name, times in samples.items():
+                if name != "as is":
+                    per_repeat = np.array(times) / base
+                    gains[cell][name] = (float(np.median(times) / np.median(base)),
+                                         float(per_repeat.min()), float(per_repeat.max()))
+    return gains
 
 
 def ratios(result):
@@ -592,6 +634,10 @@ def main(argv=None):
     parser.add_argument("--cells", nargs="*", choices=list(CELLS), help="subset of cells")
     parser.add_argument("--dtypes", nargs="*", choices=list(DTYPES),
                         help="subset of dtypes")
+    parser.add_argument("--engines", nargs="*", choices=list(ENGINES),
+                        help="subset of engines")
+    parser.add_argument("--add", action="store_true",
+                        help="with --save: keep the saved results of other sizes")
     parser.add_argument("--runs", type=int, default=1,
                         help="repeat the whole measurement (spread over runs)")
     parser.add_argument("--ideas", action="store_true",
@@ -604,10 +650,12 @@ def main(argv=None):
     load_before = round(os.getloadavg()[0], 2)
     runs = []
     for run in range(args.runs):
-        print(f"run {run + 1} of {args.runs}" if args.runs > 1 else "", format_sizes(sizes),
+        these = {k: v for k, v in sizes.items() if run == 0 or k != "large"}
+        print(f"run {run + 1} of {args.runs}" if args.runs > 1 else "", format_sizes(these),
               "", format_header(), sep="\n", flush=True)
-        runs.append(run_benchmark(sizes, cells, repeats=QUICK_REPEATS if args.quick
-                                  else REPEATS, dtypes=dtypes, seed=run, verbose=True))
+        runs.append(run_benchmark(these, cells, engines=tuple(args.engines or ENGINES),
+                                  repeats=QUICK_REPEATS if args.quick else REPEATS,
+                                  dtypes=dtypes, seed=run, verbose=True))
     print()
     if args.runs > 1:
         print(format_spread(runs), "", sep="\n")
@@ -617,25 +665,52 @@ def main(argv=None):
     ideas = None
     if args.ideas:
         ideas = measure_ideas()
-        for cell, times in ideas.items():
-            print(cell, "  ".join(f"{k} {v * 1e3:.1f} ms" for k, v in times.items()))
+        print("\nthe ideas, switched off one at a time: time / time as is, "
+              "median [range over repeats]")
+        for cell, gains in idea_gains(ideas).items():
+            print(cell.ljust(5), "  ".join(f"{k} {g:.2f} [{lo:.2f} - {hi:.2f}]"
+                                           for k, (g, lo, hi) in gains.items()))
     if args.save:
         path = pathlib.Path(args.save)
         path.parent.mkdir(parents=True, exist_ok=True)
+        words = argv if argv is not None else sys.argv[1:]
         info = {**machine_info(), "load_average_1min_before": load_before,
                 "command": "python benchmarks/bench_engines.py " + " ".join(
-                    argv if argv is not None else sys.argv[1:])}
-        path.write_text(json.dumps({"machine": info, "results": _median_run(runs),
-                                    "runs": runs, "ideas": ideas}, indent=1) + "\n")
+                    f'"{w}"' if " " in w else w for w in words)}
+        saved = {"machine": info, "results": _median_run(runs), "runs": runs,
+                 "ideas": ideas}
+        if args.add and path.exists():
+            saved = _added(json.loads(path.read_text()), saved, sizes)
+        path.write_text(json.dumps(saved, indent=1) + "\n")
         print(f"saved {path}")
+
+
+def _added(old, new, sizes):
+    """``new`` with the results of ``old`` for the sizes ``new`` did not measure
+    (each result keeps the machine record of its own measurement: "machine")."""
+    kept = [r for r in old["results"] if r["size"] not in sizes]
+    for r in kept:
+        r.setdefault("machine", old["machine"])
+    for r in new["results"]:
+        r["machine"] = new["machine"]
+    machines = [m for m in old.get("machines", [old["machine"]])]
+    return {"machine": new["machine"], "machines": machines + [new["machine"]],
+            "results": kept + new["results"],
+            "runs": [[r for r in run if r["size"] not in sizes] for run in old["runs"]]
+            + new["runs"],
+            "ideas": new["ideas"] or old.get("ideas")}
 
 
 def _median_run(runs):
     """One result list whose times are the medians over the runs (per engine)."""
     if len(runs) == 1:
         return runs[0]
+    groups = {}
+    for results in runs:
+        for r in results:
+            groups.setdefault((r["cell"], r["size"], r.get("dtype")), []).append(r)
     merged = []
-    for group in zip(*runs):
+    for group in groups.values():
         times = {}
         for engine in group[0]["times"]:
             values = [r["times"][engine] for r in group if engine in r["times"]]

@@ -1,10 +1,11 @@
-"""The road from the seed API to rnnlib.fast, one optimisation at a time.
+"""The road from the reference implementation to rnnlib.fast, one idea at a time.
 
-Each rung is an LSTM forward + backward pass with the seed API's arguments
-and results, adding one idea to the rung before it, so that the chapter
-"Making recurrent networks fast" can time each idea on its own:
+Each rung is an LSTM forward + backward pass with the reference
+implementation's arguments and results, adding one idea to the rung before
+it, so that the chapter "Making recurrent networks fast" can time each idea
+on its own:
 
-    seed     rnnlib.lstm_forward / lstm_backward: cell by cell, four gate
+    reference rnnlib.lstm_forward / lstm_backward: cell by cell, four gate
              products per step, softmax per step
     stacked  the four gates in one matrix: one product per step and direction
     hoisted  the input projections of all steps in one product before the loop,
@@ -15,8 +16,8 @@ and results, adding one idea to the rung before it, so that the chapter
              buffers
 
 The rungs are written in the book's layout (columns are examples) and without
-input checks, to read next to the seed API. They are for measuring, not for
-use: rnnlib.fast is the tested engine.
+input checks, to read next to the reference implementation. They are for
+measuring, not for use: rnnlib.fast is the tested engine.
 """
 
 import numpy as np
@@ -43,7 +44,7 @@ def _gates(z, n_a):
 # ------------------------------------------------------------------ stacked
 
 def stacked_forward(x, a0, p):
-    """One product per step for all four gates; otherwise as the seed API."""
+    """One product per step for all four gates; otherwise as the reference implementation."""
     n_x, m, T_x = x.shape
     n_a = a0.shape[0]
     W, b = _stack(p)
@@ -85,7 +86,7 @@ def stacked_backward(da, caches):
 
 
 def _split(dx, da0, dW, db, n_a):
-    """The seed API's gradient dict from stacked dW, db."""
+    """The reference implementation's gradient dict from stacked dW, db."""
     grads = {"dx": dx, "da0": da0}
     for k, g in enumerate(GATES):
         grads["dW" + g] = dW[k * n_a:(k + 1) * n_a]
@@ -145,7 +146,7 @@ def hoisted_backward(da, caches):
 # ------------------------------------------------------------------- ladder
 
 RUNGS = {
-    "seed": (rnnlib.lstm_forward, rnnlib.lstm_backward),
+    "reference": (rnnlib.lstm_forward, rnnlib.lstm_backward),
     "stacked": (stacked_forward, stacked_backward),
     "hoisted": (hoisted_forward, hoisted_backward),
     "fast": (rnnlib.fast.lstm_forward, rnnlib.fast.lstm_backward),

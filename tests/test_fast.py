@@ -11,12 +11,15 @@ from rnnlib.fast.workspace import MIN_POOLED_BYTES, pool
 from rnnlib.gradcheck import gradient_check
 
 REFERENCE = {"rnn": (rnnlib.rnn_forward, rnnlib.rnn_backward),
-             "lstm": (rnnlib.lstm_forward, rnnlib.lstm_backward)}
+             "lstm": (rnnlib.lstm_forward, rnnlib.lstm_backward),
+             "gru": (rnnlib.gru_forward, rnnlib.gru_backward)}
 ENGINE = {"rnn": (fast.rnn_forward, fast.rnn_backward),
-          "lstm": (fast.lstm_forward, fast.lstm_backward)}
+          "lstm": (fast.lstm_forward, fast.lstm_backward),
+          "gru": (fast.gru_forward, fast.gru_backward)}
 GRAD_KEYS = {"rnn": ("dx", "da0", "dWax", "dWaa", "dba"),
              "lstm": ("dx", "da0", "dWf", "dbf", "dWi", "dbi", "dWc", "dbc",
-                      "dWo", "dbo")}
+                      "dWo", "dbo"),
+             "gru": ("dx", "da0", "dWu", "dbu", "dWr", "dbr", "dWc", "dbc")}
 WEIGHT_KEYS = {"rnn": ("Wax", "Waa", "ba"),
                "lstm": ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo")}
 
@@ -27,8 +30,9 @@ SHAPES = [(3, 5, 2, 4, 7), (27, 50, 27, 1, 12), (1, 1, 1, 1, 1), (6, 3, 4, 9, 1)
 
 def problem(cell, n_x, n_a, n_y, m, T_x, rng, scale=0.5):
     """Random parameters (biases too), x, a0 and an upstream gradient da."""
-    init = (rnnlib.initialize_rnn_parameters if cell == "rnn"
-            else rnnlib.initialize_lstm_parameters)
+    init = {"rnn": rnnlib.initialize_rnn_parameters,
+            "lstm": rnnlib.initialize_lstm_parameters,
+            "gru": rnnlib.initialize_gru_parameters}[cell]
     p = init(n_x, n_a, n_y, rng)
     p = {k: scale * rng.standard_normal(v.shape) for k, v in p.items()}
     x = rng.standard_normal((n_x, m, T_x))
@@ -306,7 +310,7 @@ def test_one_usable_core_gives_one_part():
         os.sched_setaffinity(0, cores)
 
 
-@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 @pytest.mark.parametrize("cores", [2, 3])
 @pytest.mark.parametrize("m", [1, 2, 7, 8])
 def test_batch_split_in_threads_equals_reference(cell, cores, m):
@@ -327,7 +331,7 @@ def test_batch_split_in_threads_equals_reference(cell, cores, m):
             assert rel_error(fast_grads[key], ref_grads[key]) < 1e-12, key
 
 
-@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_batch_split_keeps_float32_and_fresh_arrays(cell):
     rng = np.random.default_rng(13)
     x, a0, p, da = problem(cell, 3, 5, 2, 5, 4, rng)

@@ -14,17 +14,17 @@ from benchmarks.bench_engines import (floor_runner, make_problem,  # noqa: E402
 
 @pytest.mark.parametrize("rung", list(ladder.RUNGS))
 @pytest.mark.parametrize("T_da", [6, 4])
-def test_rungs_equal_the_seed_api(rung, T_da):
+def test_rungs_equal_the_reference(rung, T_da):
     rng = np.random.default_rng(0)
     problem = make_problem("lstm", 7, 9, 3, 6, rng)
     x, a0, p, da = (problem[k] for k in ("x", "a0", "parameters", "da"))
-    seed_forward, seed_backward = ladder.RUNGS["seed"]
+    ref_forward, ref_backward = ladder.RUNGS["reference"]
     forward, backward = ladder.RUNGS[rung]
-    *want, seed_caches = seed_forward(x, a0, p)
+    *want, ref_caches = ref_forward(x, a0, p)
     *got, caches = forward(x, a0, p)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-14)
-    want_grads = seed_backward(da[:, :, :T_da], seed_caches)
+    want_grads = ref_backward(da[:, :, :T_da], ref_caches)
     got_grads = backward(da[:, :, :T_da], caches)
     assert list(got_grads) == list(want_grads)
     for key in want_grads:
@@ -34,21 +34,42 @@ def test_rungs_equal_the_seed_api(rung, T_da):
 
 def test_benchmark_helpers_run():
     rng = np.random.default_rng(1)
-    for cell in ("rnn", "lstm"):
-        problem = make_problem(cell, 5, 6, 2, 3, rng)
-        samples = time_interleaved({"floor": floor_runner(problem)}, 2)
-        assert len(samples["floor"]) == 2
+    for cell in ("rnn", "lstm", "gru"):
+        for dtype in (np.float64, np.float32):
+            problem = make_problem(cell, 5, 6, 2, 3, rng, dtype=dtype)
+            samples = time_interleaved({"floor": floor_runner(problem)}, 2)
+            assert len(samples["floor"]) == 2
     assert 0 < matmul_flops("rnn", 27, 50, 1, 12) < matmul_flops("lstm", 27, 50, 1, 12)
 
 
 def test_benchmark_table_shows_only_measured_engines():
     from benchmarks.bench_engines import format_table
-    results = [{"cell": "lstm", "size": "tiny", "shape": [2, 3, 1, 4],
-                "times": {"seed": 3e-3, "fast": 1e-3, "floor": 5e-4}}]
+    results = [{"cell": "lstm", "size": "tiny", "shape": [2, 3, 1, 4], "dtype": "float64",
+                "times": {"reference": 3e-3, "fast": 1e-3, "floor": 5e-4}}]
     lines = format_table(results).splitlines()
     assert lines[1].strip() == "tiny (2, 3, 1, 4)"
     header, row = lines[3].split(), lines[4].split()
-    assert "torch" not in lines[3] and header[-2:] == ["seed/fast", "fast/floor"]
-    assert row == ["lstm", "tiny", "3.000", "1.000", "0.500", "3.00", "2.00"]
+    assert "torch" not in lines[3] and header[-2:] == ["ref/fast", "fast/floor"]
+    assert row == ["lstm", "tiny", "float64", "3.000", "1.000", "0.500", "3.00", "2.00"]
     results[0]["times"]["torch"] = 2e-3
     assert format_table(results).splitlines()[4].split()[-1] == "0.50"   # fast / torch
+    results[0]["times"]["seed"] = results[0]["times"].pop("reference")  # older files
+    assert format_table(results).splitlines()[4].split()[3] == "3.000"
+
+
+def test_targets_and_spread_over_runs():
+    from benchmarks.bench_engines import check_targets, format_spread, summarize_runs
+
+    def result(cell, size, dtype, fast, torch):
+        return {"cell": cell, "size": size, "shape": [1, 1, 1, 1], "dtype": dtype,
+                "times": {"fast": fast, "torch": torch}}
+
+    runs = [[result("lstm", "medium", "float32", 1.0, t),
+             result("gru", "medium", "float64", 1.0, 1.0)] for t in (0.9, 1.1, 1.25)]
+    summary = summarize_runs(runs)
+    med, lo, hi = summary["lstm", "medium", "float32"]["fast_over_torch"]
+    assert (round(lo, 3), round(med, 3), round(hi, 3)) == (0.8, 0.909, 1.111)
+    assert "0.91 [0.80 - 1.11]" in format_spread(runs)
+    checks = check_targets(runs[0])                    # the GRU has no torch target
+    assert [(text, met) for text, _, met in checks] == [
+        ("lstm: fast/torch <= 1.0 at medium size, float32", False)]

@@ -14,14 +14,16 @@ from rnnlib.fast import parallel
 from rnnlib.fast.workspace import pool
 
 FAST = {"rnn": (fast.rnn_forward, fast.rnn_backward),
-        "lstm": (fast.lstm_forward, fast.lstm_backward)}
+        "lstm": (fast.lstm_forward, fast.lstm_backward),
+        "gru": (fast.gru_forward, fast.gru_backward)}
 
 
 def problem(cell, n_x, n_a, n_y, m, T_x, seed):
     """Random parameters, x, a0 and da (the same for the same arguments)."""
     rng = np.random.default_rng(seed)
-    init = (rnnlib.initialize_rnn_parameters if cell == "rnn"
-            else rnnlib.initialize_lstm_parameters)
+    init = {"rnn": rnnlib.initialize_rnn_parameters,
+            "lstm": rnnlib.initialize_lstm_parameters,
+            "gru": rnnlib.initialize_gru_parameters}[cell]
     p = {k: 0.5 * rng.standard_normal(v.shape)
          for k, v in init(n_x, n_a, n_y, rng).items()}
     return (rng.standard_normal((n_x, m, T_x)), rng.standard_normal((n_a, m)), p,
@@ -50,7 +52,9 @@ CASES = [("rnn", (5, 7, 3, 6, 9), {}), ("lstm", (5, 7, 3, 6, 9), {}),
          ("lstm", (9, 40, 4, 30, 8), {"parts": 3, "exp_route": False}),
          ("rnn", (6, 64, 5, 48, 6), {"parts": 2, "exp_route": True}),
          # one part, products large enough for OpenBLAS to use its threads
-         ("lstm", (65, 128, 65, 32, 12), {}), ("rnn", (65, 128, 65, 32, 12), {})]
+         ("lstm", (65, 128, 65, 32, 12), {}), ("rnn", (65, 128, 65, 32, 12), {}),
+         ("gru", (65, 128, 65, 32, 12), {}), ("gru", (5, 7, 3, 6, 9), {}),
+         ("gru", (9, 40, 4, 30, 8), {"parts": 3, "exp_route": True})]
 
 
 def run_case(k):
@@ -202,6 +206,7 @@ ALIAS_CASES = [("rnn", (9000, 1, 3, 2, 4), {}),       # n_a = 1: one-row gradien
                ("lstm", (9000, 1, 3, 2, 4), {}),
                ("rnn", (1, 1, 1, 1, 1), {}), ("lstm", (1, 1, 1, 1, 1), {}),
                ("rnn", (30, 50, 27, 32, 12), {}), ("lstm", (30, 50, 27, 32, 12), {}),
+               ("gru", (9000, 1, 3, 2, 4), {}), ("gru", (30, 50, 27, 32, 12), {}),
                ("rnn", (20, 64, 7, 40, 6), {"parts": 2}),
                ("lstm", (20, 64, 7, 40, 6), {"parts": 2})]
 

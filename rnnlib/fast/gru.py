@@ -41,7 +41,7 @@ from .activations import exp_route_pays, sigmoid_of_negated, tanh_of_negated_dou
 from .checks import checked_inputs
 from .layout import (SequenceCaches, common_dtype, concat_rows, copy_transposed,
                      gradient_rows, output_layer, reshape_view, to_columns)
-from .parallel import matmul, run_parts, split_rows
+from .parallel import blas_for_call, matmul, run_parts, split_rows
 from .workspace import Lease, pool
 
 __all__ = ["GRUCaches", "gru_forward", "gru_backward"]
@@ -92,6 +92,15 @@ def gru_forward(x, a0, parameters):
     numpy gives to all inputs together (float32 in, float32 out).
     """
     x, a0 = checked_inputs(x, a0, parameters, GRU_PARAMETER_SHAPES, "Wy")
+    n_x, m, T_x = x.shape
+    n_a = a0.shape[0]
+    largest = T_x * m * n_a * max(3 * (n_x + 1), parameters["Wy"].shape[0])  # M N K
+    with blas_for_call(largest):            # one BLAS thread (rnnlib.fast.options)
+        return _gru_forward(x, a0, parameters)
+
+
+def _gru_forward(x, a0, parameters):
+    """``gru_forward`` on checked inputs."""
     p = parameters
     n_x, m, T_x = x.shape
     n_a = a0.shape[0]
@@ -101,7 +110,7 @@ def gru_forward(x, a0, parameters):
     HX = caches.HX = concat_rows(x, a0, dtype, caches, parts)  # [a<t> | x<t+1> | 1]
     G = caches.gates = pool.empty((T_x, m, 3 * n_a), dtype, caches)
     RA = caches.RA = pool.empty((T_x, m, n_a), dtype, caches)
-    exp_route = exp_route_pays(parts[0].stop - parts[0].start, n_a)
+    exp_route = exp_route_pays(parts[0].stop - parts[0].start, n_a, dtype)
 
     with Lease() as scratch:
         # Gate rows negated: the products give -z and σ(z) = 1 / (1 + e^-z);
@@ -243,6 +252,14 @@ def gru_backward(da, caches):
                         "rnnlib.fast.gru_forward; got "
                         f"{type(caches).__name__} (caches of the reference "
                         "gru_forward go to rnnlib.gru_backward)")
+    n_a, n_x = caches.n_a, caches.x.shape[0]
+    largest = caches.T_x * caches.m * 3 * n_a * (n_a + n_x + 1)  # M N K
+    with blas_for_call(largest):            # one BLAS thread (rnnlib.fast.options)
+        return _gru_backward(da, caches)
+
+
+def _gru_backward(da, caches):
+    """``gru_backward`` once ``caches`` is known to be a ``GRUCaches``."""
     n_a, m = caches.n_a, caches.m
     parts = split_rows(m, n_a)                           # one part, or one per core
     with Lease() as lease:
@@ -278,8 +295,8 @@ def gru_backward(da, caches):
         gradients = {"dx": to_columns(dx_rows, parts), "da0": da0}
         for k, gate in enumerate(GATE_ORDER):
             rows = slice(k * n_a, (k + 1) * n_a)
-            gradients["dW" + gate] = np.ascontiguousarray(dWb[rows, :-1])
-            gradients["db" + gate] = np.ascontiguousarray(dWb[rows, -1:])
+            gradients["dW" + gate] = dWb[rows, :-1].copy()  # own memory
+            gradients["db" + gate] = dWb[rows, -1:].copy()
     return {key: gradients[key] for key in
             ("dx", "da0", "dWu", "dbu", "dWr", "dbr", "dWc", "dbc")}
 

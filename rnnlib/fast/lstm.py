@@ -36,7 +36,8 @@ from .parallel import blas_for_call, matmul, run_parts, split_rows
 from .options import get_options
 from .workspace import Lease, pool
 
-__all__ = ["LSTMCaches", "lstm_forward", "lstm_backward", "GATE_ORDER"]
+__all__ = ["LSTMCaches", "lstm_forward", "lstm_backward", "GATE_ORDER", "stack_gates",
+           "forward_steps", "backward_steps", "gate_derivatives"]
 
 GATE_ORDER = ("c", "f", "i", "o")   # row blocks of the stacked W and b
 
@@ -130,7 +131,7 @@ def lstm_forward(x, a0, parameters):
             c_out = np.empty((n_a, m, T_x), dtype)
 
             def steps(rows):
-                _forward_steps(G[:, rows], C[:, rows], TC[:, rows], HX[:, rows],
+                forward_steps(G[:, rows], C[:, rows], TC[:, rows], HX[:, rows],
                                WaT, exp_route, scratch)
                 copy_transposed(HX[1:, rows, :n_a], a_out[:, rows])
                 copy_transposed(C[1:, rows], c_out[:, rows])
@@ -141,7 +142,7 @@ def lstm_forward(x, a0, parameters):
         return a_out, y, c_out, caches
 
 
-def _forward_steps(G, C, TC, HX, WaT, exp_route, owner):
+def forward_steps(G, C, TC, HX, WaT, exp_route, owner):
     """The time loop of ``lstm_forward`` for some rows (examples) of the batch.
 
     G, C, TC, HX are the rows of the caches' arrays for these examples, with
@@ -177,7 +178,7 @@ def _forward_steps(G, C, TC, HX, WaT, exp_route, owner):
             np.multiply(o[t], tc[t], out=a[t + 1])  # a<t> = Γo * tanh(c<t>)
 
 
-def _gate_derivatives(caches, rows, start, end, k_c, k_o, k_dc):
+def gate_derivatives(caches, rows, start, end, k_c, k_o, k_dc):
     """Fill k_c, k_o, k_dc[:end - start] with the factors of steps start..end-1
     for the examples ``rows`` (a slice of the batch).
 
@@ -214,7 +215,7 @@ def _gate_derivatives(caches, rows, start, end, k_c, k_o, k_dc):
 
 
 
-def _backward_steps(caches, rows, da_rows, out, dz, Wa, da0, owner):
+def backward_steps(caches, rows, da_rows, out, dz, Wa, da0, owner):
     """The time loop of ``lstm_backward`` for the examples ``rows`` of the batch.
 
     ``da_rows``, ``out``, ``dz`` and ``da0`` are the parts of ``lstm_backward``'s
@@ -224,7 +225,7 @@ def _backward_steps(caches, rows, da_rows, out, dz, Wa, da0, owner):
     T_x, m, n_a = da_rows.shape
     dtype = out.dtype
 
-    # Gate derivatives, prepared before the loop (see _gate_derivatives) for
+    # Gate derivatives, prepared before the loop (see gate_derivatives) for
     # a block of steps at a time: every step at small sizes (fewest calls),
     # a few steps at large sizes, so that they are still in the cache when
     # the loop reads them.
@@ -239,7 +240,7 @@ def _backward_steps(caches, rows, da_rows, out, dz, Wa, da0, owner):
     dc_next = np.zeros((m, n_a), dtype)
     for end in range(T_x, 0, -block):                    # blocks, last first
         start = max(0, end - block)
-        _gate_derivatives(caches, rows, start, end, k_c, k_o, k_dc)
+        gate_derivatives(caches, rows, start, end, k_c, k_o, k_dc)
         for t in reversed(range(start, end)):
             s = t - start                                # step t in the block
             np.add(da_rows[t], da_next, out=g)
@@ -291,7 +292,7 @@ def lstm_backward(da, caches):
             da0 = np.empty((n_a, m), dtype)                      # new array
 
             def steps(rows):
-                _backward_steps(caches, rows, da_rows[:, rows], out[:, rows],
+                backward_steps(caches, rows, da_rows[:, rows], out[:, rows],
                                 dz[:, rows], Wa, da0[:, rows], lease)
 
             run_parts(steps, parts)

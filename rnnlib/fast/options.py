@@ -150,9 +150,16 @@ def get_options():
 def options(**changes):
     """``with options(parts=1, ...):`` runs the block with these knobs changed.
 
-    Knobs not named keep their current values; blocks nest. Yields the
-    ``Options`` in force inside the block. Unknown names raise a TypeError,
-    bad values a ValueError (see the module docstring for the knobs).
+    The knobs (defaults in brackets; the docstring of the module
+    ``rnnlib/fast/options.py`` explains each and its environment variable):
+    parts ("auto"), max_parts (2), parallel_min_elements (32768),
+    exp_route ("auto"), exp_route_min_elements (1024),
+    single_threaded_blas (True), pool_bytes (256 MiB), block_elements (131072).
+
+    Knobs not named keep their current values; blocks nest; the settings hold
+    for calls made in this thread inside the block. Yields the ``Options`` in
+    force inside the block. Unknown names raise a TypeError, bad values a
+    ValueError naming the knob.
     """
     unknown = sorted(set(changes) - set(_ENVIRONMENT))
     if unknown:
