@@ -171,16 +171,19 @@ def test_backward_errors_are_clear():
         x, a0, rnnlib.initialize_rnn_parameters(3, 4, 2, rng))[-1])[0] is TypeError
 
 
-def force_parts(monkeypatch, cores):
-    """The threaded path (normally only at large sizes), forced on small shapes."""
-    import rnnlib.fast.parallel as parallel
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_ELEMENTS", 1)
-    monkeypatch.setattr(parallel, "usable_cores", lambda: cores)
+@pytest.fixture
+def force_parts(request):
+    """The threaded path (normally only at large sizes), forced on small shapes:
+    the option ``parts`` for the whole test."""
+    settings = fast.options(parts=request.param)
+    settings.__enter__()
+    yield request.param
+    settings.__exit__(None, None, None)
 
 
-@pytest.mark.parametrize("cores, m", [(2, 5), (3, 7), (2, 1), (3, 2)])
-def test_batch_split_in_threads_equals_reference(monkeypatch, cores, m):
-    force_parts(monkeypatch, cores)
+@pytest.mark.parametrize("force_parts, m", [(2, 5), (3, 7), (2, 1), (3, 2)],
+                         indirect=["force_parts"])
+def test_batch_split_in_threads_equals_reference(force_parts, m):
     rng = np.random.default_rng(12 + m)
     x, a0, p, da = problem(3, 5, 2, m, 9, rng)
     for T_da in (9, 6):
@@ -192,8 +195,8 @@ def test_batch_split_in_threads_equals_reference(monkeypatch, cores, m):
             assert rel_error(fast_grads[key], ref_grads[key]) < 1e-12, key
 
 
-def test_batch_split_keeps_float32_and_fresh_arrays(monkeypatch):
-    force_parts(monkeypatch, 2)
+@pytest.mark.parametrize("force_parts", [2], indirect=True)
+def test_batch_split_keeps_float32_and_fresh_arrays(force_parts):
     rng = np.random.default_rng(13)
     x, a0, p, da = problem(4, 6, 3, 8, 5, rng)
     x32, a32, da32 = (v.astype(np.float32) for v in (x, a0, da))
