@@ -326,8 +326,12 @@ def torch_available():
 
 # -------------------------------------------------------------------- timing
 
-def time_interleaved(runners, repeats, warmup=1, settle=1):
+def time_interleaved(runners, repeats, warmup=1, settle=1, clock=time.perf_counter):
     """Seconds per call of each runner, all timed in one interleaved run.
+
+    ``clock`` is ``time.perf_counter`` (wall time) or ``time.process_time``
+    (CPU time of the whole process: robust when other programs keep the cores
+    busy, but for a call that runs on several threads it adds their times).
 
     runners -- dict name -> callable with no arguments
     Every repeat calls each runner once, timed, right after ``settle``
@@ -355,15 +359,18 @@ def time_interleaved(runners, repeats, warmup=1, settle=1):
             for _ in range(settle):
                 runners[name]()
             gc.disable()
-            start = time.perf_counter()
+            start = clock()
             runners[name]()
-            samples[name].append(time.perf_counter() - start)
+            samples[name].append(clock() - start)
             gc.enable()
     return samples
 
 
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+
+
 def run_benchmark(sizes=None, cells=CELLS, engines=("reference", "fast", "floor", "torch"),
-                  repeats=None, seed=0, dtypes=DTYPES, verbose=False):
+                  repeats=None, seed=0, dtypes=DTYPES, verbose=False, clock="wall"):
     """Time every engine at every size, cell and dtype; return a list of results.
 
     Arguments:
@@ -374,6 +381,9 @@ def run_benchmark(sizes=None, cells=CELLS, engines=("reference", "fast", "floor"
     repeats -- dict size name -> repeats (default REPEATS), or one int for all
     seed -- seed of the np.random.default_rng that draws the problems
     dtypes -- "float64" and/or "float32"
+    clock -- "wall" (default) or "cpu" (CPU time of the process; then torch
+             runs on one thread only and the batch is never split, so that
+             every engine's CPU time is its time on one otherwise idle core)
 
     Each result: {"cell", "size", "shape", "dtype", "repeats", "times": {engine:
     median seconds}, "spread": {engine: [25th, 75th percentile]}};
@@ -382,6 +392,16 @@ def run_benchmark(sizes=None, cells=CELLS, engines=("reference", "fast", "floor"
     sizes = SIZES if sizes is None else sizes
     rng = np.random.default_rng(seed)
     use_torch = "torch" in engines and torch_available()
+    # CPU time: every engine on one thread, the batch in one part (the floor and
+    # the reference take their BLAS setting from the options in force)
+    one_part = {"parts": 1} if clock == "cpu" else {}
+    with fast.options(**one_part):
+        return _run_benchmark(sizes, cells, engines, repeats, rng, dtypes, verbose,
+                              clock, use_torch, one_part)
+
+
+def _run_benchmark(sizes, cells, engines, repeats, rng, dtypes, verbose, clock,
+                   use_torch, one_part):
     results = []
     for size, shape in sizes.items():
         n = (repeats if isinstance(repeats, int)
@@ -393,26 +413,27 @@ def run_benchmark(sizes=None, cells=CELLS, engines=("reference", "fast", "floor"
                 if "reference" in engines and dtype == "float64":
                     runners["reference"] = reference_runner(problem)
                 if "fast" in engines:
-                    runners["fast"] = fast_runner(problem)
+                    runners["fast"] = fast_runner(problem, **one_part)
                 if "floor" in engines:
                     runners["floor"] = floor_runner(problem)
+                threads = (1, 2) if clock == "wall" else (1,)
                 if use_torch:
-                    for k in (1, 2):
+                    for k in threads:
                         runners[f"torch{k}"] = torch_runner(problem, k)
-                samples = time_interleaved(runners, n)
+                samples = time_interleaved(runners, n, clock=CLOCKS[clock])
                 times = {name: float(np.median(s)) for name, s in samples.items()}
                 spread = {name: [float(q) for q in np.percentile(s, [25, 75])]
                           for name, s in samples.items()}
                 if use_torch:
-                    threads = min((1, 2), key=lambda k: times[f"torch{k}"])
-                    times["torch"] = times[f"torch{threads}"]
-                    spread["torch"] = spread[f"torch{threads}"]
-                    times["torch_threads"] = threads
-                    for k in (1, 2):
+                    best = min(threads, key=lambda k: times[f"torch{k}"])
+                    times["torch"] = times[f"torch{best}"]
+                    spread["torch"] = spread[f"torch{best}"]
+                    times["torch_threads"] = best
+                    for k in threads:
                         del times[f"torch{k}"], spread[f"torch{k}"]
                 results.append({"cell": cell, "size": size, "shape": list(shape),
                                 "dtype": dtype, "repeats": n, "times": times,
-                                "spread": spread})
+                                "spread": spread, "clock": clock})
                 if verbose:
                     print(format_row(results[-1]), flush=True)
     return results
@@ -638,10 +659,15 @@ def main(argv=None):
                         help="subset of engines")
     parser.add_argument("--add", action="store_true",
                         help="with --save: keep the saved results of other sizes")
+    parser.add_argument("--clock", choices=list(CLOCKS), default="wall",
+                        help="wall time, or CPU time (one thread per engine: for a "
+                        "machine busy with other programs)")
     parser.add_argument("--runs", type=int, default=1,
                         help="repeat the whole measurement (spread over runs)")
     parser.add_argument("--ideas", action="store_true",
-                        help="also time chapter 7's ideas at the large size")
+                        help="also time chapter 7's ideas (large and medium sizes)")
+    parser.add_argument("--ideas-only", action="store_true",
+                        help="time only chapter 7's ideas (no table)")
     parser.add_argument("--save", metavar="JSON", help="write machine info and results")
     args = parser.parse_args(argv)
     sizes = {k: SIZES[k] for k in (args.sizes or SIZES)}
@@ -649,18 +675,20 @@ def main(argv=None):
     dtypes = tuple(args.dtypes or DTYPES)
     load_before = round(os.getloadavg()[0], 2)
     runs = []
+    if args.ideas_only:
+        args.ideas, args.runs, sizes = True, 0, {}
     for run in range(args.runs):
         these = {k: v for k, v in sizes.items() if run == 0 or k != "large"}
         print(f"run {run + 1} of {args.runs}" if args.runs > 1 else "", format_sizes(these),
               "", format_header(), sep="\n", flush=True)
         runs.append(run_benchmark(these, cells, engines=tuple(args.engines or ENGINES),
                                   repeats=QUICK_REPEATS if args.quick else REPEATS,
-                                  dtypes=dtypes, seed=run, verbose=True))
+                                  dtypes=dtypes, seed=run, verbose=True,
+                                  clock=args.clock))
     print()
     if args.runs > 1:
         print(format_spread(runs), "", sep="\n")
-    for text, value, met in check_targets(runs[-1] if args.runs == 1 else
-                                          _median_run(runs)):
+    for text, value, met in check_targets(_median_run(runs) if runs else []):
         print(f"{'met    ' if met else 'NOT MET'}  {text}: {value:.2f}")
     ideas = None
     if args.ideas:
@@ -703,8 +731,8 @@ def _added(old, new, sizes):
 
 def _median_run(runs):
     """One result list whose times are the medians over the runs (per engine)."""
-    if len(runs) == 1:
-        return runs[0]
+    if len(runs) <= 1:
+        return runs[0] if runs else []
     groups = {}
     for results in runs:
         for r in results:
