@@ -28,7 +28,7 @@ work to other threads costs more than the work they take over, and
 everything runs as one part, exactly as without this module; so does every
 problem on a machine with one core.
 
-Both cells use it (``rnnlib.fast.rnn``, ``rnnlib.fast.lstm``). The basic RNN
+The three cells use it (``rnnlib.fast.rnn``, ``lstm``, ``gru``). The basic RNN
 has less element-wise work per step than the LSTM (one tanh), but at the large
 benchmark size that tanh, the softmax and the copies between layouts are
 still about a fifth of its time when they run on one core.
@@ -42,6 +42,14 @@ examples, its products on single-threaded BLAS would be smaller and less
 efficient, and the products would use only as many cores as there are parts:
 whether more parts pay there is not measured, so "auto" stops at two; set
 ``parts`` to try more.
+
+Apart from the split, every call whose products OpenBLAS would thread runs
+them on one BLAS thread (``blas_for_call``; option ``single_threaded_blas``):
+threaded products can differ from single-threaded ones in the last bits
+(measured here: a (54, 240) x (240, 50) product), so results would depend on
+what other threads do at the same time, and on the book's busy machines
+OpenBLAS's threads waiting for cores made the small and medium sizes many
+times slower.
 
 Safety:
 
