@@ -609,7 +609,15 @@ def summarize_runs(runs):
 def format_spread(runs):
     """The ratios of several runs: median [min - max] per row."""
     summary = summarize_runs(runs)
-    lines = [f"ratios over {len(runs)} runs: median [min - max]",
+    rows = {}
+    for results in runs:
+        for r in results:
+            key = (r["cell"], r["size"], r.get("dtype", "float64"))
+            rows[key] = rows.get(key, 0) + 1
+    counts = set(rows.values())
+    lines = [f"ratios: median [min - max] over the runs of each row ({len(runs)} "
+             f"runs in all)" if len(counts) > 1 else
+             f"ratios over {len(runs)} runs: median [min - max]",
              f"{'cell':5}{'size':12}{'dtype':8}" + "".join(
                  f"{label:>22}" for _, label in RATIOS)]
     for (cell, size, dtype), found in summary.items():
