@@ -17,7 +17,7 @@ import numpy as np
 
 from ..activations import sigmoid_unchecked
 from ..lstm import lstm_cell_step
-from ._core import Case, Mistake, random_lstm_parameters, run_checks
+from ._core import Case, Mistake, random_checker_parameters, run_checks
 
 __all__ = ["check_lstm_gates", "lstm_gates_reference", "GATE_MISTAKES"]
 
@@ -81,7 +81,7 @@ def _cases():
     rng = np.random.default_rng(SEED)
     cases = []
     for n_x, n_a, n_y, m in SIZES:
-        p = random_lstm_parameters(rng, n_x, n_a, n_y)
+        p = random_checker_parameters("lstm", rng, n_x, n_a, n_y)
         xt, a_prev = rng.standard_normal((n_x, m)), rng.standard_normal((n_a, m))
         cases.append(Case(f"n_x={n_x}, n_a={n_a}, m={m}", (xt, a_prev, p)))
     return cases
