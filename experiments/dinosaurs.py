@@ -332,12 +332,16 @@ def table(results):
     rows = []
     for ngram in results.get("ngram", []):
         rows.append({"key": ngram["key"], "group": "count",
+                     "name": f"{ngram['key']} (alpha = {ngram['alpha']:g})",
+                     "n_a": None,
                      "label": f"{ngram['key']} (alpha = {ngram['alpha']:g})",
                      "parameters": ngram["parameters"], "epochs": None,
                      "nats": spread([ngram["nats"]])})
     if "classic" in results:
         classic = results["classic"]
         rows.append({"key": "classic", "group": "classic",
+                     "name": f"classic loop, {classic['steps']:,} steps",
+                     "n_a": classic["n_a"],
                      "label": f"classic loop, {classic['steps']:,} steps "
                               f"(n_a = {classic['n_a']})",
                      "parameters": classic["parameters"], "epochs": None,
@@ -345,6 +349,7 @@ def table(results):
     for model in results.get("models", []):
         epochs = [r["epochs"] for r in model["runs"]]
         rows.append({"key": model["key"], "group": model["group"],
+                     "name": model["label"], "n_a": model["n_a"],
                      "label": f"{model['label']} (n_a = {model['n_a']})",
                      "parameters": model["parameters"],
                      "epochs": (min(epochs), max(epochs)),
@@ -383,30 +388,32 @@ GROUP_TITLES = {"count": "Count models (deterministic)",
 
 def table_html(results):
     """The comparison as an HTML table, grouped as in GROUP_TITLES."""
-    head = ("<tr><th>model</th><th>parameters</th><th>seeds</th>"
-            "<th>epochs run</th><th>nats/char</th><th>bits/char</th>"
-            "<th>perplexity</th></tr>")
+    cell = '<td style="white-space: nowrap; padding-left: 0.8em">'
+    head = ("<tr><th>model</th><th><i>n</i><sub>a</sub></th>"
+            "<th>parameters</th><th>seeds</th><th>epochs</th>"
+            "<th>nats/char</th><th>bits/char</th><th>perplexity</th></tr>")
     body, group = [], None
     for row in table(results):
         if row["group"] != group:
             group = row["group"]
-            body.append(f'<tr><th colspan="7" style="text-align:left">'
+            body.append(f'<tr><th colspan="8" style="text-align:left">'
                         f"{GROUP_TITLES[group]}</th></tr>")
         nats, bits = row["nats"], row["bits"]
         spread_ = row["seeds"] > 1
         epochs = ("" if row["epochs"] is None
                   else "{}&ndash;{}".format(*row["epochs"]))
+        n_a = "" if row["n_a"] is None else row["n_a"]
         body.append(
-            f"<tr><td>{row['label'].replace('n_a', '<i>n</i><sub>a</sub>')}"
-            f"</td><td>{row['parameters']:,}</td>"
-            f"<td>{row['seeds']}</td><td>{epochs}</td>"
-            f"<td>{nats['mean']:.3f}"
+            f"<tr><td>{row['name']}</td>{cell}{n_a}</td>"
+            f"{cell}{row['parameters']:,}</td><td>{row['seeds']}</td>"
+            f"{cell}{epochs}</td>{cell}{nats['mean']:.3f}"
             + (f" &plusmn; {nats['std']:.3f}" if spread_ else "") + "</td>"
-            f"<td>{bits['mean']:.3f}"
+            f"{cell}{bits['mean']:.3f}"
             + (f" &plusmn; {bits['std']:.3f}" if spread_ else "") + "</td>"
-            f"<td>{row['perplexity']:.2f}</td></tr>")
-    return ("<table>\n<thead>" + head + "</thead>\n<tbody>\n"
-            + "\n".join(body) + "\n</tbody>\n</table>")
+            f"{cell}{row['perplexity']:.2f}</td></tr>")
+    return ('<table style="font-size: 0.85em">\n<thead>' + head
+            + "</thead>\n<tbody>\n" + "\n".join(body)
+            + "\n</tbody>\n</table>")
 
 
 def main(argv=None):
