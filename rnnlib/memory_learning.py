@@ -125,24 +125,37 @@ def _accuracy(parameters, cell, x, bits):
     return recall_accuracy(y, bits)
 
 
-def memory_initial_parameters(cell, n_a, rng, forget_bias=0.0, recurrent="gaussian"):
+def memory_initial_parameters(cell, n_a, rng, forget_bias=0.0, recurrent="gaussian",
+                              update_bias=None):
     """The random starting weights of ``train_memory`` (n_x = 3 inputs, n_y = 2).
 
     Every weight is drawn N(0, 1/(n_a + n_x)), one rule for every cell (n_a +
     n_x is the number of inputs to each unit's sum); every bias is 0, except
-    an LSTM's forget-gate bias bf, set to ``forget_bias``. With ``recurrent=
+    an LSTM's forget-gate bias bf, set to ``forget_bias``, and, when
+    ``update_bias`` is given, a GRU's update-gate bias bu, set to it (the
+    cell must have a bu; a negative bu starts the gates near keeping the
+    state, chapter 4). With ``recurrent=
     "orthogonal"`` (RNN only) W_aa is instead a random orthogonal matrix
     (every singular value 1), drawn from ``rng`` after the rest. ``rng`` is a
     ``np.random.Generator``; ``train_memory`` passes its own, seeded with its
     ``seed``, so ``memory_initial_parameters(cell, n_a,
-    np.random.default_rng(seed), forget_bias, recurrent)`` gives exactly its
-    start.
+    np.random.default_rng(seed), forget_bias, recurrent, update_bias)``
+    gives exactly its start. Setting a bias draws nothing from ``rng``.
     """
     n_x, n_y = 3, 2
     parameters = get_cell(cell).initialize(n_x, n_a, n_y, rng,
                                            scale=1.0 / np.sqrt(n_a + n_x))
     if "bf" in parameters:
         parameters["bf"][:] = forget_bias
+    if update_bias is not None:
+        if isinstance(update_bias, bool) or not isinstance(update_bias, numbers.Real) \
+                or not np.isfinite(update_bias):
+            raise ValueError("update_bias must be a finite number or None; got "
+                             f"{update_bias!r}")
+        if "bu" not in parameters:
+            raise ValueError("update_bias sets a GRU's update-gate bias bu; cell "
+                             f"{cell!r} has no bu (use forget_bias for an LSTM)")
+        parameters["bu"][:] = update_bias
     if recurrent == "orthogonal":
         if "Waa" not in parameters:
             raise ValueError("recurrent='orthogonal' is for the RNN's W_aa; "
@@ -157,7 +170,7 @@ def memory_initial_parameters(cell, n_a, rng, forget_bias=0.0, recurrent="gaussi
 
 def train_memory(cell, gap, seed, *, n_a=8, lead=5, updates=1500, batch=32,
                  learning_rate=0.01, max_norm=1.0, forget_bias=0.0,
-                 recurrent="gaussian",
+                 recurrent="gaussian", update_bias=None,
                  eval_every=50, m_eval=256, stop_at=0.99, m_test=1000, target=0.95):
     """Train one network on the memory task from random weights; did it learn?
 
@@ -172,6 +185,8 @@ def train_memory(cell, gap, seed, *, n_a=8, lead=5, updates=1500, batch=32,
     learning_rate -- Adam's step size
     max_norm -- gradients are clipped to this global norm before each update
     forget_bias -- initial bf of an LSTM (ignored by cells without one)
+    update_bias -- initial bu of a GRU (None: left at 0; an error for a
+                   cell without bu); negative = the state is kept at first
     recurrent -- "gaussian" (default) or, for the RNN, "orthogonal": how
                  W_aa starts (see ``memory_initial_parameters``)
     eval_every -- updates between two checks on a fixed validation batch of
@@ -201,7 +216,8 @@ def train_memory(cell, gap, seed, *, n_a=8, lead=5, updates=1500, batch=32,
             raise ValueError(f"{name} must be in (0, 1]; got {value!r}")
 
     rng = np.random.default_rng(seed)
-    parameters = memory_initial_parameters(cell, n_a, rng, forget_bias, recurrent)
+    parameters = memory_initial_parameters(cell, n_a, rng, forget_bias, recurrent,
+                                           update_bias)
     optimizer = Adam(parameters, learning_rate=learning_rate)
     x_eval, bits_eval = make_memory_task(gap, m_eval, rng, lead=lead)
 

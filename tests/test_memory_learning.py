@@ -61,6 +61,32 @@ def test_orthogonal_start_of_the_rnn():
                                   recurrent="identity")
 
 
+def test_update_bias_of_the_gru():
+    p = memory_initial_parameters("gru", 9, np.random.default_rng(4), update_bias=-3.0)
+    same = memory_initial_parameters("gru", 9, np.random.default_rng(4))
+    assert count_parameters(p) == 3 * (9 * 12 + 9) + 2 * 9 + 2 == 371
+    assert np.all(p["bu"] == -3.0) and np.all(same["bu"] == 0.0)
+    for key in p:                                      # nothing else moves
+        if key != "bu":
+            assert np.array_equal(p[key], same[key]), key
+    for cell in ("rnn", "lstm"):
+        with pytest.raises(ValueError, match=f"cell '{cell}' has no bu"):
+            memory_initial_parameters(cell, 4, np.random.default_rng(0),
+                                      update_bias=-3.0)
+    with pytest.raises(ValueError, match="update_bias must be a finite number"):
+        memory_initial_parameters("gru", 4, np.random.default_rng(0),
+                                  update_bias=float("nan"))
+
+
+def test_a_negative_update_bias_lets_the_gru_learn_a_gap_of_20():
+    # measured: bu = -3 reaches the target within 100 updates, bu = 0 is at
+    # chance after 200 (seed 0, 9 units)
+    kept = train_memory("gru", 20, 0, n_a=9, update_bias=-3.0, updates=200)
+    plain = train_memory("gru", 20, 0, n_a=9, update_bias=0.0, updates=200)
+    assert kept.learned and kept.updates < 200
+    assert not plain.learned and plain.updates == 200
+
+
 def test_a_short_gap_is_learned_and_runs_are_reproducible():
     run = train_memory("lstm", 2, 0, forget_bias=1.0, updates=400)
     assert run.learned and run.accuracy >= 0.95 and run.updates < 400
@@ -83,6 +109,7 @@ def test_a_budget_too_small_is_reported_as_not_learned():
     (dict(learning_rate=0.0), ValueError, "learning_rate must be a positive"),
     (dict(target=1.5), ValueError, "target must be in"),
     (dict(stop_at=0.0), ValueError, "stop_at must be in"),
+    (dict(update_bias=-3.0), ValueError, "has no bu"),
 ])
 def test_bad_arguments(kwargs, error, match):
     arguments = dict(cell="rnn", gap=2, seed=0, updates=1) | kwargs
