@@ -52,14 +52,15 @@ the number of numpy calls (eleven per LSTM step forward, six backward); at
 large sizes by its matrix products; there the three cells cut the batch
 into parts (one per core, at most two by default) and run the parts side by
 side in threads (``rnnlib.fast.parallel``), and float64 tanh goes through exp,
-about twice as cheap as numpy's float64 tanh on CPUs without AVX-512
-(``rnnlib.fast.activations``). Every call whose products OpenBLAS could
+cheaper than numpy's float64 tanh on CPUs without AVX-512
+(``rnnlib.fast.activations``; chapter 7 and ``benchmarks/results`` hold the
+measurements). Every call whose products OpenBLAS could
 thread runs them on one BLAS thread (for the whole program while the call
-runs): OpenBLAS's threads, waiting for busy cores, made products of medium
-size many times slower on the book's shared machines, and threaded products
-can differ in the last bits, which would make results depend on other
-threads. ``benchmarks/bench_engines.py`` measures the cells against the
-reference implementation, the products alone and PyTorch.
+runs): threaded products can differ in the last bits, which would make
+results depend on other threads, and OpenBLAS's threads that wait for busy
+cores can slow products of medium size (chapter 7 measures by how much).
+``benchmarks/bench_engines.py`` measures the cells against the reference
+implementation, the products alone and PyTorch.
 
 Settings: ``with rnnlib.fast.options(parts=1, exp_route=False, ...):`` sets
 the engine's knobs (parts of the batch in threads, the tanh route, BLAS

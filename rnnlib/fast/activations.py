@@ -8,24 +8,23 @@ at no cost: the rows of the weights (and biases) are negated or multiplied by
     tanh(z) = 2 σ(2z) - 1 = 2 / (1 + e^-2z) - 1     four on u = -2z
 
 Why not ``np.tanh``? In float64, on CPUs without AVX-512, numpy computes tanh
-with the C library, one value at a time: about 13 ns per value on the book's
-machines, against about 6 ns for the four calls above (numpy's exp is about
-5 ns). At the large benchmark size the LSTM takes 6.6 million tanh per
-forward pass. Each call also costs about a microsecond, so for small blocks
-``np.tanh``, one call, is faster. In float32 numpy's tanh is vectorised (AVX2)
-and measured here as fast as the route or faster up to 4096 values per
-block; with AVX-512 its float64 tanh is vectorised too. ``exp_route_pays``
+with the C library, one value at a time, which costs more per value than the
+four vectorised calls above (``benchmarks/bench_engines.py --ideas-only``
+measures the difference on your machine; chapter 7 shows it). Each numpy call
+also has a fixed cost, so for small blocks ``np.tanh``, one call, is faster.
+In float32 numpy's tanh is vectorised (AVX2), and with AVX-512 its float64
+tanh is vectorised too, so there the route does not pay. ``exp_route_pays``
 decides by these measurements, or by the option ``exp_route``
 (``rnnlib.fast.options``).
 
 Accuracy: e^-z overflows to inf for z < -709, and 1 / inf = 0 is the right
 limit. The functions leave numpy's overflow warning to the caller, who runs
 its whole time loop inside ``np.errstate(over="ignore")``: entering that
-context costs about a microsecond, too much to pay at every step.
+context at every step would cost as much as a small numpy call.
 
 The σ formula has no cancellation (a relative error of a few ulp). The tanh
 formula subtracts 1 from a number near 1 when z is near 0: its *absolute*
-error is below 5e-16 everywhere (3.3e-16 measured), but for |z| below about
+error is below 5e-16 everywhere (tested), but for |z| below about
 2e-4 that is more than 1e-12 of the tiny value tanh(z) ≈ z. The engine's
 results are checked against the reference implementation relative to their largest entry,
 where this is invisible. ``rnnlib.activations`` holds the clear, accurate

@@ -97,9 +97,7 @@ def copy_transposed(src, out, parts=None):
     benchmark size the elements that one pass over the output reads again
     (the neighbours in a cache line) have left the caches by then. So large
     arrays are copied one example at a time (axis 1): each example's (T, n)
-    tile is transposed on its own, small enough to stay in the cache. Measured
-    on the book's machines for the large RNN's four copies: 18 ms instead of
-    29 ms for two cache-friendly passes through a temporary array.
+    tile is transposed on its own, small enough to stay in the cache.
 
     With several ``parts`` (row slices from ``rnnlib.fast.parallel.split_rows``)
     the examples (axis 1) of each part are copied in their own thread.

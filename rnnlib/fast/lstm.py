@@ -12,8 +12,8 @@ that are multiples of dc<t> are one contiguous block too.
 The sigmoid gates as 1 / (1 + exp(-z)): the forward pass negates the sigmoid
 rows of W and b once per call (exact), so the matrix products give -z and
 three in-place calls (exp, add 1, divide) turn the stacked (m, 3 n_a) block
-into Γf, Γi, Γo (``rnnlib.fast.activations``). In float64 numpy's exp costs
-about 40% of its tanh, so this is cheaper than σ(z) = (1 + tanh(z/2)) / 2.
+into Γf, Γi, Γo (``rnnlib.fast.activations``). Where numpy's float64 exp is
+cheaper than its tanh (see that module), this beats σ(z) = (1 + tanh(z/2)) / 2.
 On large blocks the candidate rows are multiplied by -2 as well, and the
 same three calls over all four blocks give σ(2 z_c), from which
 c̃ = tanh(z_c) = 2 σ(2 z_c) - 1; tanh(c<t>) goes through exp too.

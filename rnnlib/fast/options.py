@@ -29,9 +29,9 @@ single_threaded_blas -- True (default): every call whose matrix products are
     large enough for OpenBLAS to thread them runs them on one BLAS thread
     (``rnnlib.fast.parallel.blas_for_call``). OpenBLAS's threaded products
     can differ in the last bits from single-threaded ones, so this makes
-    every result independent of what other threads do at the same time; on
-    the book's busy 2-core machines it was also 3 to 60 times faster at the
-    small and medium sizes (OpenBLAS's threads wait for busy cores). False
+    every result independent of what other threads do at the same time, and
+    OpenBLAS's threads cannot wait for busy cores (chapter 7 measures what
+    switching it off costs). False
     leaves BLAS's own setting to calls that do not split the batch.
                                                     RNNLIB_FAST_SINGLE_THREADED_BLAS
 pool_bytes -- the most bytes of free work buffers kept for reuse
