@@ -3,14 +3,12 @@ Chromium from file:// (its duration is known and above zero), and every link
 to a MIDI file resolves to a real MIDI file inside the site."""
 import json
 import re
-import subprocess
-import tempfile
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlparse
 
 import pytest
 
-from test_site import browser_required, chromium_path, pages
+from test_site import browser_required, chromium_path, pages, render
 
 AUDIO_PROBE = """
 <script>
@@ -80,22 +78,10 @@ def test_every_midi_link_resolves(site):
 
 
 def audio_durations(chromium, page):
-    text = page.read_text(encoding="utf-8")
-    probed = page.with_name(f".probe-audio-{page.name}")
-    probed.write_text(text.replace("</body>", AUDIO_PROBE + "</body>", 1),
-                      encoding="utf-8")
-    try:
-        with tempfile.TemporaryDirectory() as profile:
-            result = subprocess.run(
-                [chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required",
-                 f"--user-data-dir={profile}", "--virtual-time-budget=15000",
-                 "--dump-dom", probed.as_uri()],
-                capture_output=True, text=True, timeout=180)
-    finally:
-        probed.unlink()
-    found = re.search(r'data-audio-durations="([^"]*)"', result.stdout)
+    """The durations (s) of the page's <audio> elements, or None if the probe did not run."""
+    dom = render(chromium, page, probe=AUDIO_PROBE, tag="probe-audio", timeout=180,
+                 flags=("--autoplay-policy=no-user-gesture-required",))
+    found = re.search(r'data-audio-durations="([^"]*)"', dom)
     return None if found is None else json.loads(found.group(1).replace("&quot;", '"'))
 
 

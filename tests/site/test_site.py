@@ -117,20 +117,25 @@ def test_no_page_loads_anything_from_another_host(site):
     assert not offenders, "pages load resources from other hosts:\n" + "\n".join(offenders)
 
 
-def render(chromium: str, page: pathlib.Path) -> str:
-    """The DOM of `page` after its scripts ran, with the probe's verdicts on <html>."""
+def render(chromium: str, page: pathlib.Path, probe: str = PROBE, flags=(),
+           timeout: int = 120, tag: str = "probe") -> str:
+    """The DOM of `page` after its scripts ran, with `probe`'s verdicts on <html>.
+
+    The probe script is appended to a copy of the page (``.<tag>-<name>`` beside
+    it, so relative links still resolve); `flags` are extra Chromium switches.
+    """
     text = page.read_text(encoding="utf-8")
-    probed = page.with_name(f".probe-{page.name}")
-    probed.write_text(text.replace("</body>", PROBE + "</body>", 1), encoding="utf-8")
+    probed = page.with_name(f".{tag}-{page.name}")
+    probed.write_text(text.replace("</body>", probe + "</body>", 1), encoding="utf-8")
     try:
         with tempfile.TemporaryDirectory() as profile:
             result = subprocess.run(
                 [chromium, "--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic",
+                 "--disable-sync", "--no-first-run", "--disable-quic", *flags,
                  f"--user-data-dir={profile}", "--virtual-time-budget=15000",
                  "--dump-dom", probed.as_uri()],
-                capture_output=True, text=True, timeout=120)
+                capture_output=True, text=True, timeout=timeout)
     finally:
         probed.unlink()
     return result.stdout
