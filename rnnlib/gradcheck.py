@@ -247,6 +247,26 @@ _GRU_KEYS = ("Wu", "bu", "Wr", "br", "Wc", "bc")
 _KEYS = {"rnn": _RNN_KEYS, "lstm": _LSTM_KEYS, "gru": _GRU_KEYS}
 
 
+def _one_state_cell_check(kind, forward, keys, backward, n_x, n_a, m, rng, eps, tol):
+    """Cell check for a cell whose only state is a (the RNN and the GRU).
+
+    Draws parameters, xt (n_x, m), a_prev (n_a, m) and da_up (n_a, m) in this
+    order; the loss is L = sum(da_up * a_next).
+    """
+    p, rng = _random_setup(kind, n_x, n_a, m, rng)
+    xt, a_prev = rng.standard_normal((n_x, m)), rng.standard_normal((n_a, m))
+    da_up = rng.standard_normal((n_a, m))
+    _, _, cache = forward(xt, a_prev, p)
+    analytic = backward(da_up, cache)
+
+    def loss():
+        return np.sum(da_up * forward(xt, a_prev, p)[0])
+
+    arrays = {"xt": xt, "a_prev": a_prev, **{k: p[k] for k in keys}}
+    return gradient_check(loss, arrays, analytic, eps, tol,
+                          f"{kind}_cell_backward (n_x={n_x}, n_a={n_a}, m={m})")
+
+
 def gradcheck_rnn_cell_backward(n_x, n_a, m, rng, backward=rnn_cell_backward, eps=1e-6,
                                 tol=1e-7):
     """Check ``backward`` (default: rnn_cell_backward) on random data.
@@ -255,18 +275,8 @@ def gradcheck_rnn_cell_backward(n_x, n_a, m, rng, backward=rnn_cell_backward, ep
     da_up (n_a, m) from ``rng``; the loss is L = sum(da_up * a_next). Checks
     dxt, da_prev, dWax, dWaa, dba. Returns a GradCheckReport.
     """
-    p, rng = _random_setup("rnn", n_x, n_a, m, rng)
-    xt, a_prev = rng.standard_normal((n_x, m)), rng.standard_normal((n_a, m))
-    da_up = rng.standard_normal((n_a, m))
-    _, _, cache = rnn_cell_forward(xt, a_prev, p)
-    analytic = backward(da_up, cache)
-
-    def loss():
-        return np.sum(da_up * rnn_cell_forward(xt, a_prev, p)[0])
-
-    arrays = {"xt": xt, "a_prev": a_prev, **{k: p[k] for k in _RNN_KEYS}}
-    return gradient_check(loss, arrays, analytic, eps, tol,
-                          f"rnn_cell_backward (n_x={n_x}, n_a={n_a}, m={m})")
+    return _one_state_cell_check("rnn", rnn_cell_forward, _RNN_KEYS, backward,
+                                 n_x, n_a, m, rng, eps, tol)
 
 
 def gradcheck_lstm_cell_backward(n_x, n_a, m, rng, backward=lstm_cell_backward,
@@ -303,18 +313,8 @@ def gradcheck_gru_cell_backward(n_x, n_a, m, rng, backward=gru_cell_backward,
     da_up (n_a, m) from ``rng``; the loss is L = sum(da_up * a_next). Checks
     dxt, da_prev and every gate's dW and db. Returns a GradCheckReport.
     """
-    p, rng = _random_setup("gru", n_x, n_a, m, rng)
-    xt, a_prev = rng.standard_normal((n_x, m)), rng.standard_normal((n_a, m))
-    da_up = rng.standard_normal((n_a, m))
-    _, _, cache = gru_cell_forward(xt, a_prev, p)
-    analytic = backward(da_up, cache)
-
-    def loss():
-        return np.sum(da_up * gru_cell_forward(xt, a_prev, p)[0])
-
-    arrays = {"xt": xt, "a_prev": a_prev, **{k: p[k] for k in _GRU_KEYS}}
-    return gradient_check(loss, arrays, analytic, eps, tol,
-                          f"gru_cell_backward (n_x={n_x}, n_a={n_a}, m={m})")
+    return _one_state_cell_check("gru", gru_cell_forward, _GRU_KEYS, backward,
+                                 n_x, n_a, m, rng, eps, tol)
 
 
 def _sequence_check(kind, forward, backward, n_x, n_a, m, T_x, rng, T_da, eps, tol):
