@@ -78,13 +78,15 @@ def sigmoid_of_negated(u):
     return u
 
 
-def tanh_of_negated_double(u):
-    """tanh(z) from u = -2z, in place: u becomes 2 / (1 + e^u) - 1. Returns u."""
+def tanh_of_negated_double(u, out=None):
+    """tanh(z) from u = -2z: out (default u) becomes 2 / (1 + e^u) - 1, and u
+    is used as scratch (in place, any shape). Returns out."""
+    out = u if out is None else out
     np.exp(u, out=u)                                     # inf is fine: -1
     np.add(u, 1, out=u)
     np.divide(2, u, out=u)
-    np.subtract(u, 1, out=u)
-    return u
+    np.subtract(u, 1, out=out)
+    return out
 
 
 def tanh_into(z, out, exp_route):

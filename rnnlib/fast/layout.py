@@ -30,13 +30,13 @@ cache lines it reads in the cache.
 import numpy as np
 
 from ..validation import Dims, as_float_array, check_shape
-from .parallel import run_parts
+from .parallel import batch_parts, run_parts
 from .workspace import pool
 
 __all__ = ["SequenceCaches", "concat_rows", "to_columns", "gradient_rows", "common_dtype",
            "reshape_view", "copy_transposed", "output_layer"]
 
-PER_EXAMPLE_BYTES = 1 << 22     # transposes of 4 MiB and more go example by example
+PER_EXAMPLE_BYTES = 1 << 20     # transposes of 1 MiB and more go example by example
 
 
 class SequenceCaches:
@@ -135,11 +135,15 @@ def output_layer(Wy, by, a, dtype, parts=None):
 
     The same computation as ``rnnlib.activations.softmax`` (stable: the
     per-column maximum is subtracted first), done in place in the result
-    array instead of through temporaries the size of ŷ. With two ``parts``
-    (row slices from ``rnnlib.fast.parallel.split_rows``) the examples of
-    each part are done in their own thread.
+    array instead of through temporaries the size of ŷ. With ``parts``
+    (row slices from ``rnnlib.fast.parallel.split_rows``) the examples are
+    cut as ``rnnlib.fast.parallel.batch_parts`` says (the loop's parts, or
+    two for a large product), and each part is done in its own thread.
     """
+    n_a, m, T_x = a.shape
     y = np.empty((Wy.shape[0],) + a.shape[1:], dtype)
+    if parts is not None:
+        parts = batch_parts(m, Wy.shape[0] * n_a * m * T_x * y.itemsize, parts)
     if parts is None or len(parts) == 1:
         softmax_into(y, Wy, by, a)
     else:

@@ -18,6 +18,13 @@ max_parts -- the most parts "auto" takes (default 2: the largest core count
                                                     RNNLIB_FAST_MAX_PARTS
 parallel_min_elements -- m * n_a per step from which "auto" splits the
     batch (default 32768).                          RNNLIB_FAST_PARALLEL_MIN_ELEMENTS
+parallel_min_product -- with "auto", a matrix product outside the time loop
+    (the input projections, the output layer, the weight gradients, dx) of
+    at least this much work, M * N * K times the bytes of one value, runs
+    in one thread per part (at most ``max_parts``) even when the loop runs
+    in one part (default 2**26, about 67 million: measured here, two
+    threads began to pay between 40 and 54 million, in float64 and float32
+    alike).                                         RNNLIB_FAST_PARALLEL_MIN_PRODUCT
 exp_route -- "auto", True or False: compute tanh through exp
     (``rnnlib.fast.activations``). "auto" takes it where it was measured to
     pay: float64 blocks of at least ``exp_route_min_elements`` values per
@@ -67,6 +74,7 @@ class Options:
     parts: object = "auto"
     max_parts: int = 2
     parallel_min_elements: int = 1 << 15
+    parallel_min_product: int = 1 << 26
     exp_route: object = "auto"
     exp_route_min_elements: int = 1024
     single_threaded_blas: bool = True
@@ -84,6 +92,7 @@ class Options:
             raise ValueError("exp_route must be 'auto', True or False; got "
                              f"{self.exp_route!r}")
         for name, minimum in (("max_parts", 1), ("parallel_min_elements", 0),
+                              ("parallel_min_product", 0),
                               ("exp_route_min_elements", 0), ("pool_bytes", 0),
                               ("block_elements", 1)):
             value = getattr(self, name)
@@ -100,6 +109,7 @@ _ENVIRONMENT = {
     "parts": "RNNLIB_FAST_PARTS",
     "max_parts": "RNNLIB_FAST_MAX_PARTS",
     "parallel_min_elements": "RNNLIB_FAST_PARALLEL_MIN_ELEMENTS",
+    "parallel_min_product": "RNNLIB_FAST_PARALLEL_MIN_PRODUCT",
     "exp_route": "RNNLIB_FAST_EXP_ROUTE",
     "exp_route_min_elements": "RNNLIB_FAST_EXP_ROUTE_MIN_ELEMENTS",
     "single_threaded_blas": "RNNLIB_FAST_SINGLE_THREADED_BLAS",

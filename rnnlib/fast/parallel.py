@@ -77,6 +77,7 @@ import numpy as np
 from .options import get_options
 
 __all__ = ["usable_cores", "split_rows", "even_slices", "run_parts", "matmul",
+           "product_parts", "batch_parts",
            "blas_limited_to_one_thread", "blas_for_call", "BLAS_THREADED_MIN_WORK"]
 
 # OpenBLAS runs a product M x K times K x N on one thread anyway when
@@ -239,15 +240,47 @@ def run_parts(work, parts):
     return [other.result() for other in others] + [last]  # raises a part's exception
 
 
+def product_parts(work, parts):
+    """How many threads a matrix product outside the time loop runs in.
+
+    ``work`` is M * N * K times the bytes of one value; ``parts`` are the
+    row slices of the call's time loop (``split_rows``). When the loop is
+    split, its part count. Otherwise, with the option ``parts`` at "auto",
+    one per usable core (at most ``max_parts``) for products of at least
+    ``parallel_min_product``: at the medium benchmark size the weight
+    gradients alone are a sixth of a call, and each half in its own thread
+    takes a little more than half the time, while handing work to another
+    thread and waiting for it costs about 0.1 ms here (waking a sleeping
+    thread on this virtual machine). Else 1.
+    """
+    if len(parts) > 1:
+        return len(parts)
+    settings = get_options()
+    if settings.parts != "auto" or work < settings.parallel_min_product:
+        return 1
+    return min(usable_cores(), settings.max_parts)
+
+
+def batch_parts(m, work, parts):
+    """Row slices of the batch for element-wise work and products outside the
+    time loop (transposes, the output layer): ``parts`` if the loop is split,
+    else as many even slices as ``product_parts(work, parts)``."""
+    k = min(m, product_parts(work, parts))
+    return parts if k == len(parts) else even_slices(m, k)
+
+
 def matmul(a, b, out, parts):
-    """``np.matmul(a, b, out=out)`` for 2-D arrays; if ``parts`` (see
-    ``split_rows``) has more than one slice, in as many threads, each on a
-    slice of the rows of ``a`` and ``out``.
+    """``np.matmul(a, b, out=out)`` for 2-D arrays, in ``product_parts``
+    threads, each on a slice of the rows of ``a`` and ``out``.
 
     Each slice runs on single-threaded BLAS, so that no OpenBLAS worker thread
     is left spinning when the time loops start (see the module docstring).
+    The split can change the last bits of ``out`` (OpenBLAS chooses its
+    kernels by the shape it is given), so it depends only on the options
+    and the core count, never on what else is running.
     """
-    k = min(len(parts), a.shape[0])
+    work = a.shape[0] * a.shape[1] * b.shape[1] * out.itemsize
+    k = min(a.shape[0], product_parts(work, parts))
     if k < 2:
         return np.matmul(a, b, out=out)
     rows_of_a = even_slices(a.shape[0], k)
