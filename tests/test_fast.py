@@ -256,16 +256,54 @@ def test_large_transposes_go_example_by_example_correctly():
     np.testing.assert_array_equal(columns, rows.transpose(2, 1, 0))
 
 
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
 @pytest.mark.parametrize("block_elements", [1, 40, 100])
-def test_lstm_backward_in_blocks_of_steps_equals_reference(block_elements):
+def test_backward_in_blocks_of_steps_equals_reference(cell, block_elements):
     rng = np.random.default_rng(11)
-    x, a0, p, da = problem("lstm", 3, 5, 2, 4, 9, rng)   # m n_a = 20: 1, 2, 5 steps
+    x, a0, p, da = problem(cell, 3, 5, 2, 4, 9, rng)     # m n_a = 20: 1, 2, 5 steps
     for T_da in (9, 7):
-        _, ref_grads = run(REFERENCE, "lstm", x, a0, p, da[:, :, :T_da])
+        _, ref_grads = run(REFERENCE, cell, x, a0, p, da[:, :, :T_da])
         with fast.options(block_elements=block_elements):
-            _, fast_grads = run(ENGINE, "lstm", x, a0, p, da[:, :, :T_da])
-        for key in GRAD_KEYS["lstm"]:
+            _, fast_grads = run(ENGINE, cell, x, a0, p, da[:, :, :T_da])
+        for key in GRAD_KEYS[cell]:
             assert rel_error(fast_grads[key], ref_grads[key]) < 1e-12, key
+
+
+def test_large_products_are_split_by_their_work():
+    import rnnlib.fast.parallel as parallel
+    one = [slice(0, 8)]
+    cores = min(parallel.usable_cores(), fast.get_options().max_parts)
+    assert parallel.product_parts((1 << 26) - 1, one) == 1            # below: one thread
+    assert parallel.product_parts(1 << 26, one) == cores              # from the threshold
+    assert parallel.product_parts(1, [slice(0, 4), slice(4, 8)]) == 2  # the loop's parts
+    with fast.options(parts=1):
+        assert parallel.product_parts(1 << 40, one) == 1              # never split
+    with fast.options(parallel_min_product=0):
+        assert parallel.batch_parts(8, 1, one) == parallel.even_slices(8, cores)
+        assert parallel.batch_parts(1, 1, [slice(0, 1)]) == [slice(0, 1)]  # at most m
+    assert parallel.batch_parts(8, 1, one) is one
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_split_products_change_nothing_but_last_bits(cell, dtype, monkeypatch):
+    """Every product and the output layer in two threads (threshold 0), the
+    time loop in one part: the same results as in one thread."""
+    import rnnlib.fast.parallel as parallel
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
+    rng = np.random.default_rng(12)
+    x, a0, p, da = problem(cell, 6, 7, 5, 9, 11, rng)
+    x, a0, da = (v.astype(dtype) for v in (x, a0, da))
+    p = {k: v.astype(dtype) for k, v in p.items()}
+    with fast.options(parts=1):
+        outs_1, grads_1 = run(ENGINE, cell, x, a0, p, da)
+    with fast.options(parallel_min_product=0):
+        assert parallel.split_rows(9, 7) == [slice(0, 9)]             # the loop: one part
+        outs_2, grads_2 = run(ENGINE, cell, x, a0, p, da)
+    tol = 1e-13 if dtype == np.float64 else 1e-5
+    for got, want in list(zip(outs_2, outs_1)) + [(grads_2[k], grads_1[k]) for k in grads_1]:
+        assert got.dtype == dtype
+        assert rel_error(got, want) < tol
 
 
 # ------------------------------------------- parts of the batch in threads

@@ -26,10 +26,11 @@ def test_environment_variables_give_the_defaults():
     env = {"RNNLIB_FAST_PARTS": "3", "RNNLIB_FAST_EXP_ROUTE": "off",
            "RNNLIB_FAST_POOL_BYTES": "1048576", "RNNLIB_FAST_MAX_PARTS": "8",
            "RNNLIB_FAST_SINGLE_THREADED_BLAS": "no",
-           "RNNLIB_FAST_PARALLEL_MIN_ELEMENTS": " ", "UNRELATED": "x"}
+           "RNNLIB_FAST_PARALLEL_MIN_ELEMENTS": " ",
+           "RNNLIB_FAST_PARALLEL_MIN_PRODUCT": "1000", "UNRELATED": "x"}
     got = defaults_from_environment(env)
     assert got == Options(parts=3, exp_route=False, pool_bytes=1 << 20, max_parts=8,
-                          single_threaded_blas=False)
+                          single_threaded_blas=False, parallel_min_product=1000)
     assert defaults_from_environment({"RNNLIB_FAST_PARTS": "auto"}).parts == "auto"
     with pytest.raises(ValueError, match="RNNLIB_FAST_PARTS must be an integer or auto"):
         defaults_from_environment({"RNNLIB_FAST_PARTS": "two"})
@@ -44,6 +45,7 @@ def test_environment_variables_give_the_defaults():
     ({"exp_route": "yes"}, ValueError, "exp_route must be 'auto', True or False"),
     ({"pool_bytes": -1}, ValueError, "pool_bytes must be an integer >= 0"),
     ({"max_parts": 2.0}, ValueError, "max_parts must be an integer >= 1"),
+    ({"parallel_min_product": -1}, ValueError, "parallel_min_product must be an integer >= 0"),
     ({"single_threaded_blas": 1}, ValueError, "single_threaded_blas must be True"),
 ])
 def test_bad_options_name_the_knob(changes, error, words):

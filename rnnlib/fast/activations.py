@@ -31,6 +31,8 @@ where this is invisible. ``rnnlib.activations`` holds the clear, accurate
 versions.
 """
 
+import functools
+
 import numpy as np
 
 from .options import get_options
@@ -39,6 +41,7 @@ __all__ = ["exp_route_pays", "numpy_tanh_is_vectorised", "sigmoid_of_negated",
            "tanh_of_negated_double", "tanh_into"]
 
 
+@functools.lru_cache(maxsize=None)
 def numpy_tanh_is_vectorised(dtype):
     """True if numpy computes tanh of this dtype with SIMD instructions:
     float32 on any x86-64 CPU with AVX2 (or on other architectures: assumed),

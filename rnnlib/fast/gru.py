@@ -41,6 +41,7 @@ from .activations import exp_route_pays, sigmoid_of_negated, tanh_of_negated_dou
 from .checks import checked_inputs
 from .layout import (SequenceCaches, common_dtype, concat_rows, copy_transposed,
                      gradient_rows, output_layer, reshape_view, to_columns)
+from .options import get_options
 from .parallel import blas_for_call, matmul, run_parts, split_rows
 from .workspace import Lease, pool
 
@@ -175,21 +176,21 @@ def _forward_steps(G, RA, HX, WgT, WcT, exp_route, owner):
             np.add(a[t], cand_part, out=a[t + 1])         # a<t>
 
 
-def _factors(G, HX, owner):
-    """Per-step factors of the backward pass, for all steps at once.
+def _factors(G, a_prev, K):
+    """Per-step factors of the backward pass, for a block of steps at once.
 
-    G (T_x, m, 3 n_a) and HX are (rows of) the caches' gates and inputs.
+    G (steps, m, 3 n_a) and a_prev (steps, m, n_a) are (rows of) the caches'
+    gates and a<t-1> for these steps; K (at least steps, m, 4, n_a) receives
 
     K[t] = [k_u | k_r | k_c | 1 - Γu] (m, 4 n_a) with
     k_u = (c̃ - a<t-1>) Γu (1 - Γu), k_r = a<t-1> Γr (1 - Γr), k_c = Γu (1 - c̃^2):
     dz_u = g k_u, dz_c = g k_c, dz_r = (dz_c Wc_a) k_r, with g the total
     gradient into a<t>.
     """
-    T_x, m, n_a3 = G.shape
+    steps, m, n_a3 = G.shape
     n_a = n_a3 // 3
     u, r, cc = G[:, :, :n_a], G[:, :, n_a:2 * n_a], G[:, :, 2 * n_a:]
-    a_prev = HX[:T_x, :, :n_a]
-    K = pool.empty((T_x, m, 4, n_a), G.dtype, owner)
+    K = K[:steps]
     k_u, k_r, k_c, keep = K[:, :, 0], K[:, :, 1], K[:, :, 2], K[:, :, 3]
     np.subtract(1, u, out=keep)                          # 1 - Γu
     np.subtract(cc, a_prev, out=k_u)
@@ -211,28 +212,38 @@ def _backward_steps(G, HX, da_rows, dZ, Wg, Wc_a, da0, owner):
     and ``da0`` these rows of ``gru_backward``'s arrays. Fills dZ[t] =
     [dz_u | dz_r | dz_c] from the upstream gradient ``da_rows``, and ``da0``
     with the gradient into a<0>.
+
+    The factors (``_factors``) are prepared for a block of steps at a time,
+    as in the LSTM (``rnnlib.fast.lstm.backward_steps``): all steps at small
+    sizes, a few at large ones, so that they are still in the cache when the
+    loop reads them.
     """
     T_x, m, n_a = da_rows.shape
     dtype = dZ.dtype
-    K = _factors(G[:T_x], HX, owner)                     # before the loop
+    block = min(T_x, max(1, get_options().block_elements // (m * n_a)))
+    K_block = pool.empty((block, m, 4, n_a), dtype, owner)
     r = G[:, :, n_a:2 * n_a]
     g = pool.empty((m, n_a), dtype, owner)               # total gradient into a<t>
     dra = pool.empty((m, n_a), dtype, owner)             # into Γr * a<t-1>
     part = pool.empty((m, n_a), dtype, owner)
     da_next = np.zeros((m, n_a), dtype)                  # from step t+1
-    for t in reversed(range(T_x)):
-        k_u, k_r, k_c, keep = K[t, :, 0], K[t, :, 1], K[t, :, 2], K[t, :, 3]
-        dz_u, dz_r, dz_c = dZ[t, :, :n_a], dZ[t, :, n_a:2 * n_a], dZ[t, :, 2 * n_a:]
-        np.add(da_rows[t], da_next, out=g)
-        np.multiply(g, k_c, out=dz_c)                    # candidate, through tanh
-        np.multiply(g, k_u, out=dz_u)                    # update gate, through σ
-        np.dot(dz_c, Wc_a, out=dra)                      # into Γr * a<t-1>
-        np.multiply(dra, k_r, out=dz_r)                  # reset gate, through σ
-        np.dot(dZ[t, :, :2 * n_a], Wg, out=da_next)      # path through the gates
-        np.multiply(dra, r[t], out=part)                 # path through the candidate
-        np.add(da_next, part, out=da_next)
-        np.multiply(g, keep, out=part)                   # direct path, 1 - Γu
-        np.add(da_next, part, out=da_next)
+    for end in range(T_x, 0, -block):                    # blocks, last first
+        start = max(0, end - block)
+        K = _factors(G[start:end], HX[start:end, :, :n_a], K_block)
+        for t in reversed(range(start, end)):
+            s = t - start                                # step t in the block
+            k_u, k_r, k_c, keep = K[s, :, 0], K[s, :, 1], K[s, :, 2], K[s, :, 3]
+            dz_u, dz_r, dz_c = dZ[t, :, :n_a], dZ[t, :, n_a:2 * n_a], dZ[t, :, 2 * n_a:]
+            np.add(da_rows[t], da_next, out=g)
+            np.multiply(g, k_c, out=dz_c)                # candidate, through tanh
+            np.multiply(g, k_u, out=dz_u)                # update gate, through σ
+            np.dot(dz_c, Wc_a, out=dra)                  # into Γr * a<t-1>
+            np.multiply(dra, k_r, out=dz_r)              # reset gate, through σ
+            np.dot(dZ[t, :, :2 * n_a], Wg, out=da_next)  # path through the gates
+            np.multiply(dra, r[t], out=part)             # path through the candidate
+            np.add(da_next, part, out=da_next)
+            np.multiply(g, keep, out=part)               # direct path, 1 - Γu
+            np.add(da_next, part, out=da_next)
     np.copyto(da0, da_next.T)
 
 

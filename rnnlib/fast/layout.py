@@ -173,6 +173,25 @@ def gradient_rows(da, caches, owner, parts=None):
     a shorter ``da`` back-propagates through the first T_x steps only;
     ``parts`` as in ``copy_transposed``.
     """
+    if not _quick_ok(da, caches):
+        da = _checked_da(da, caches)
+    dtype = common_dtype(da, caches.HX)
+    rows = pool.empty((da.shape[2], caches.m, caches.n_a), dtype, owner)
+    copy_transposed(da, rows, parts)
+    return rows, dtype
+
+
+def _quick_ok(da, caches):
+    """True if ``da`` is certainly valid: a float array of shape (n_a, m, T_x)
+    with 1 <= T_x <= the forward pass's, and a finite sum (see
+    ``rnnlib.fast.checks``). Otherwise ``_checked_da`` explains what is wrong."""
+    return (type(da) is np.ndarray and da.dtype.kind == "f" and da.ndim == 3
+            and da.shape[:2] == (caches.n_a, caches.m) and 1 <= da.shape[2] <= caches.T_x
+            and bool(np.isfinite(da.sum())))
+
+
+def _checked_da(da, caches):
+    """``da`` as a float array, checked as the reference checks it, or raise."""
     dims = Dims()
     source = f"the forward pass's a0 ({caches.n_a}, {caches.m})"
     dims.learn("n_a", caches.n_a, source)
@@ -183,7 +202,4 @@ def gradient_rows(da, caches, owner, parts=None):
         raise ValueError(f"da covers T_x = {da.shape[2]} time steps but the forward "
                          f"pass ran {caches.T_x}; da must have shape (n_a, m, T_x) "
                          f"with T_x <= {caches.T_x}")
-    dtype = common_dtype(da, caches.HX)
-    rows = pool.empty((da.shape[2], caches.m, caches.n_a), dtype, owner)
-    copy_transposed(da, rows, parts)
-    return rows, dtype
+    return da

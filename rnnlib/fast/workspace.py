@@ -69,8 +69,10 @@ class BufferPool:
         """
         shape, dtype = tuple(shape), np.dtype(dtype)
         nbytes = math.prod(shape) * dtype.itemsize
+        if owner is None or nbytes < MIN_POOLED_BYTES:
+            return np.empty(shape, dtype)
         cap = get_options().pool_bytes
-        if owner is None or nbytes < MIN_POOLED_BYTES or nbytes > cap:
+        if nbytes > cap:
             return np.empty(shape, dtype)
         key = (shape, dtype.str)
         with self._lock:
