@@ -10,9 +10,11 @@ to the GRU:
 * rows: sequences are stored time first, one example per row, with the
   inputs of step t side by side in HX[t] = [a<t> | x<t+1> | 1]
   (``rnnlib.fast.layout``);
-* the input projections of all three blocks (x halves of Wu, Wr, Wc and the
-  biases, as the weights of a constant 1) for every step are one matrix
-  product before the loop. The recurrence needs two products per step, not
+* the input projections (x halves of Wu, Wr, Wc and the biases, as the
+  weights of a constant 1) for every step are two matrix products before
+  the loop, one into the gates' block, one into the candidate's (each
+  step's element-wise work then runs on contiguous memory). The
+  recurrence needs two products per step, not
   one as in the LSTM: the candidate reads Γr * a<t-1>, which exists only
   after the gates of the same step;
 * the two gates share one stacked block [Wu; Wr], negated once per call, so
@@ -23,7 +25,8 @@ to the GRU:
   a<t-1> + Γu * (c̃ - a<t-1>), three calls;
 * backward: the factors that do not depend on the upstream gradient
   (Γu (1 - c̃^2), (c̃ - a<t-1>) Γu (1 - Γu), a<t-1> Γr (1 - Γr), 1 - Γu) are
-  computed for all steps before the loop; the loop carries the gradient back
+  computed for a block of steps at a time, before the loop goes through
+  them (all steps at small sizes); the loop carries the gradient back
   with two products per step; the weight gradients and dx are single matrix
   products after it.
 
@@ -54,15 +57,20 @@ class GRUCaches(SequenceCaches):
     """What ``gru_backward`` needs from ``gru_forward``.
 
     Attributes, beyond those of ``SequenceCaches`` (parameters, x, HX, n_a, m, T_x):
-    gates -- (T_x, m, 3 n_a) rows: gates[t-1] = [Γu<t> | Γr<t> | c̃<t>]
+    gates -- (T_x, m, 2 n_a) rows: gates[t-1] = [Γu<t> | Γr<t>]
+    cand -- (T_x, m, n_a) rows: cand[t-1] = c̃<t>
     RA -- (T_x, m, n_a) rows: RA[t-1] = Γr<t> * a<t-1>, the reset state
+
+    The gates and the candidate are blocks of their own (not one (T_x, m,
+    3 n_a) array), so that the element-wise work of each step runs on
+    contiguous memory.
     """
 
     cell = "GRU"
 
     def __init__(self, parameters, x, n_a):
         super().__init__(parameters, x, n_a)
-        self.gates = self.RA = None
+        self.gates = self.cand = self.RA = None
 
 
 def _stacked(parameters, dtype, owner):
@@ -109,7 +117,8 @@ def _gru_forward(x, a0, parameters):
     caches = GRUCaches(p, x, n_a)
     parts = split_rows(m, n_a)                           # one part, or one per core
     HX = caches.HX = concat_rows(x, a0, dtype, caches, parts)  # [a<t> | x<t+1> | 1]
-    G = caches.gates = pool.empty((T_x, m, 3 * n_a), dtype, caches)
+    G = caches.gates = pool.empty((T_x, m, 2 * n_a), dtype, caches)
+    GC = caches.cand = pool.empty((T_x, m, n_a), dtype, caches)
     RA = caches.RA = pool.empty((T_x, m, n_a), dtype, caches)
     exp_route = exp_route_pays(parts[0].stop - parts[0].start, n_a, dtype)
 
@@ -125,16 +134,18 @@ def _gru_forward(x, a0, parameters):
         WcT = pool.empty((n_a, n_a), dtype, scratch)
         np.copyto(WcT, Wb[2 * n_a:, :n_a].T)              # a half of Wc
 
-        # Input projections (bias included) of every step and block at once.
-        G2 = reshape_view(G, (T_x * m, 3 * n_a))
-        matmul(HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1), Wb[:, n_a:].T, G2, parts)
+        # Input projections (bias included) of every step at once: the gates'
+        # and the candidate's, each into its own block.
+        X1 = HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1)
+        matmul(X1, Wb[:2 * n_a, n_a:].T, reshape_view(G, (T_x * m, 2 * n_a)), parts)
+        matmul(X1, Wb[2 * n_a:, n_a:].T, reshape_view(GC, (T_x * m, n_a)), parts)
 
         # The time loop, on all rows or on parts of the batch side by side;
         # each part also copies its rows of a into the book's layout.
         a = np.empty((n_a, m, T_x), dtype)                # new array
 
         def steps(rows):
-            _forward_steps(G[:, rows], RA[:, rows], HX[:, rows], WgT, WcT,
+            _forward_steps(G[:, rows], GC[:, rows], RA[:, rows], HX[:, rows], WgT, WcT,
                            exp_route, scratch)
             copy_transposed(HX[1:, rows, :n_a], a[:, rows])
 
@@ -144,17 +155,17 @@ def _gru_forward(x, a0, parameters):
     return a, y, caches
 
 
-def _forward_steps(G, RA, HX, WgT, WcT, exp_route, owner):
+def _forward_steps(G, GC, RA, HX, WgT, WcT, exp_route, owner):
     """The time loop of ``gru_forward`` for some rows (examples) of the batch.
 
-    G, RA, HX are these rows of the caches' arrays, G holding the input
-    projections; fills G with [Γu | Γr | c̃], RA with Γr * a<t-1> and the
-    hidden-state part of HX with a<1> ... a<T_x>.
+    G, GC, RA, HX are these rows of the caches' arrays, G and GC holding the
+    input projections; fills G with [Γu | Γr], GC with c̃, RA with
+    Γr * a<t-1> and the hidden-state part of HX with a<1> ... a<T_x>.
     """
     T_x, m, n_a = RA.shape
-    gates = list(G[:, :, :2 * n_a])              # -z_u | -z_r, then Γu | Γr
-    u, r = list(G[:, :, :n_a]), list(G[:, :, n_a:2 * n_a])
-    cc = list(G[:, :, 2 * n_a:])                 # z_c (or -2 z_c), then c̃
+    gates = list(G)                              # -z_u | -z_r, then Γu | Γr
+    u, r = list(G[:, :, :n_a]), list(G[:, :, n_a:])
+    cc = list(GC)                                # z_c (or -2 z_c), then c̃
     ra = list(RA)
     a = list(HX[:, :, :n_a])                     # a[t] = a<t>, a[0] = a0
     gate_part = pool.empty((m, 2 * n_a), G.dtype, owner)
@@ -176,20 +187,20 @@ def _forward_steps(G, RA, HX, WgT, WcT, exp_route, owner):
             np.add(a[t], cand_part, out=a[t + 1])         # a<t>
 
 
-def _factors(G, a_prev, K):
+def _factors(G, cc, a_prev, K):
     """Per-step factors of the backward pass, for a block of steps at once.
 
-    G (steps, m, 3 n_a) and a_prev (steps, m, n_a) are (rows of) the caches'
-    gates and a<t-1> for these steps; K (at least steps, m, 4, n_a) receives
+    G (steps, m, 2 n_a), cc and a_prev (steps, m, n_a) are (rows of) the
+    caches' gates, candidates and a<t-1> for these steps; K (at least
+    steps, m, 4, n_a) receives
 
     K[t] = [k_u | k_r | k_c | 1 - Γu] (m, 4 n_a) with
     k_u = (c̃ - a<t-1>) Γu (1 - Γu), k_r = a<t-1> Γr (1 - Γr), k_c = Γu (1 - c̃^2):
     dz_u = g k_u, dz_c = g k_c, dz_r = (dz_c Wc_a) k_r, with g the total
     gradient into a<t>.
     """
-    steps, m, n_a3 = G.shape
-    n_a = n_a3 // 3
-    u, r, cc = G[:, :, :n_a], G[:, :, n_a:2 * n_a], G[:, :, 2 * n_a:]
+    steps, m, n_a = cc.shape
+    u, r = G[:, :, :n_a], G[:, :, n_a:]
     K = K[:steps]
     k_u, k_r, k_c, keep = K[:, :, 0], K[:, :, 1], K[:, :, 2], K[:, :, 3]
     np.subtract(1, u, out=keep)                          # 1 - Γu
@@ -205,10 +216,11 @@ def _factors(G, a_prev, K):
     return K
 
 
-def _backward_steps(G, HX, da_rows, dZ, Wg, Wc_a, da0, owner):
+def _backward_steps(G, GC, HX, da_rows, dZ, Wg, Wc_a, da0, owner):
     """The time loop of ``gru_backward`` for some rows (examples) of the batch.
 
-    G, HX are these rows of the caches' gates and inputs, ``da_rows``, ``dZ``
+    G, GC, HX are these rows of the caches' gates, candidates and inputs,
+    ``da_rows``, ``dZ``
     and ``da0`` these rows of ``gru_backward``'s arrays. Fills dZ[t] =
     [dz_u | dz_r | dz_c] from the upstream gradient ``da_rows``, and ``da0``
     with the gradient into a<0>.
@@ -222,14 +234,14 @@ def _backward_steps(G, HX, da_rows, dZ, Wg, Wc_a, da0, owner):
     dtype = dZ.dtype
     block = min(T_x, max(1, get_options().block_elements // (m * n_a)))
     K_block = pool.empty((block, m, 4, n_a), dtype, owner)
-    r = G[:, :, n_a:2 * n_a]
+    r = G[:, :, n_a:]
     g = pool.empty((m, n_a), dtype, owner)               # total gradient into a<t>
     dra = pool.empty((m, n_a), dtype, owner)             # into Γr * a<t-1>
     part = pool.empty((m, n_a), dtype, owner)
     da_next = np.zeros((m, n_a), dtype)                  # from step t+1
     for end in range(T_x, 0, -block):                    # blocks, last first
         start = max(0, end - block)
-        K = _factors(G[start:end], HX[start:end, :, :n_a], K_block)
+        K = _factors(G[start:end], GC[start:end], HX[start:end, :, :n_a], K_block)
         for t in reversed(range(start, end)):
             s = t - start                                # step t in the block
             k_u, k_r, k_c, keep = K[s, :, 0], K[s, :, 1], K[s, :, 2], K[s, :, 3]
@@ -284,8 +296,8 @@ def _gru_backward(da, caches):
         da0 = np.empty((n_a, m), dtype)                     # new array
 
         def steps(rows):
-            _backward_steps(caches.gates[:T_x, rows], HX[:, rows], da_rows[:, rows],
-                            dZ[:, rows], Wg, Wc_a, da0[:, rows], lease)
+            _backward_steps(caches.gates[:T_x, rows], caches.cand[:T_x, rows], HX[:, rows],
+                            da_rows[:, rows], dZ[:, rows], Wg, Wc_a, da0[:, rows], lease)
 
         run_parts(steps, parts)
 

@@ -15,7 +15,8 @@ three in-place calls (exp, add 1, divide) turn the stacked (m, 3 n_a) block
 into Γf, Γi, Γo (``rnnlib.fast.activations``). Where numpy's float64 exp is
 cheaper than its tanh (see that module), this beats σ(z) = (1 + tanh(z/2)) / 2.
 On large blocks the candidate rows are multiplied by -2 as well, and the
-same three calls over all four blocks give σ(2 z_c), from which
+same three calls over all four blocks, dividing 2 instead of 1 in the
+candidate block, give 2 σ(2 z_c), from which one more call gives
 c̃ = tanh(z_c) = 2 σ(2 z_c) - 1; tanh(c<t>) goes through exp too.
 ``rnnlib.activations`` holds the clear, checked versions; these fused forms
 differ only to save numpy calls and time.
@@ -160,13 +161,16 @@ def forward_steps(G, C, TC, HX, WaT, exp_route, owner):
     a = list(HX[:, :, :n_a])                     # a[t] = a<t>, a[0] = a0
     recurrent = pool.empty((m, 4 * n_a), G.dtype, owner)  # a<t-1> Wa^T
     ic = pool.empty((m, n_a), G.dtype, owner)    # Γi * c̃
+    numerators = np.ones(4 * n_a, G.dtype)       # 2 for the candidate, 1 for the gates
+    numerators[:n_a] = 2
     with np.errstate(over="ignore"):             # exp(-z) may overflow to inf
         for t in range(T_x):
             np.dot(a[t], WaT, out=recurrent)     # the only serial product
             np.add(z[t], recurrent, out=z[t])    # z_c | -z_f | -z_i | -z_o
-            if exp_route:                        # -2 z_c | -z_f | -z_i | -z_o
-                sigmoid_of_negated(z[t])         # σ(2 z_c) | Γf | Γi | Γo
-                np.multiply(cc[t], 2, out=cc[t])
+            if exp_route:                        # u = -2 z_c | -z_f | -z_i | -z_o
+                np.exp(z[t], out=z[t])
+                np.add(z[t], 1, out=z[t])
+                np.divide(numerators, z[t], out=z[t])  # 2 σ(2 z_c) | Γf | Γi | Γo
                 np.subtract(cc[t], 1, out=cc[t])  # c̃ = 2 σ(2 z_c) - 1 = tanh(z_c)
             else:
                 np.tanh(cc[t], out=cc[t])        # c̃ = tanh(z_c)
