@@ -45,7 +45,7 @@ from .checks import checked_inputs
 from .layout import (SequenceCaches, common_dtype, concat_rows, copy_transposed,
                      gradient_rows, output_layer, reshape_view, to_columns)
 from .options import get_options
-from .parallel import blas_for_call, matmul, run_parts, split_rows
+from .parallel import blas_for_call, matmuls, run_parts, split_rows
 from .workspace import Lease, pool
 
 __all__ = ["GRUCaches", "gru_forward", "gru_backward"]
@@ -137,8 +137,8 @@ def _gru_forward(x, a0, parameters):
         # Input projections (bias included) of every step at once: the gates'
         # and the candidate's, each into its own block.
         X1 = HX[:T_x, :, n_a:].reshape(T_x * m, n_x + 1)
-        matmul(X1, Wb[:2 * n_a, n_a:].T, reshape_view(G, (T_x * m, 2 * n_a)), parts)
-        matmul(X1, Wb[2 * n_a:, n_a:].T, reshape_view(GC, (T_x * m, n_a)), parts)
+        matmuls([(X1, Wb[:2 * n_a, n_a:].T, reshape_view(G, (T_x * m, 2 * n_a))),
+                 (X1, Wb[2 * n_a:, n_a:].T, reshape_view(GC, (T_x * m, n_a)))], parts)
 
         # The time loop, on all rows or on parts of the batch side by side;
         # each part also copies its rows of a into the book's layout.
@@ -306,15 +306,13 @@ def _gru_backward(da, caches):
         dZ2 = dZ.reshape(T_x * m, 3 * n_a)
         n_ax1 = Wb.shape[1]
         dWb = np.empty((3 * n_a, n_ax1), dtype)
-        matmul(dZ2[:, :2 * n_a].T, HX[:T_x].reshape(T_x * m, n_ax1),
-               dWb[:2 * n_a], parts)
         dz_c = dZ2[:, 2 * n_a:]
-        matmul(dz_c.T, caches.RA[:T_x].reshape(T_x * m, n_a),
-               dWb[2 * n_a:, :n_a], parts)
-        matmul(dz_c.T, HX[:T_x, :, n_a:].reshape(T_x * m, n_ax1 - n_a),
-               dWb[2 * n_a:, n_a:], parts)
         dx_rows = pool.empty((T_x, m, n_ax1 - n_a - 1), dtype, lease)
-        matmul(dZ2, Wb[:, n_a:-1], reshape_view(dx_rows, (T_x * m, -1)), parts)
+        matmuls([(dZ2[:, :2 * n_a].T, HX[:T_x].reshape(T_x * m, n_ax1), dWb[:2 * n_a]),
+                 (dz_c.T, caches.RA[:T_x].reshape(T_x * m, n_a), dWb[2 * n_a:, :n_a]),
+                 (dz_c.T, HX[:T_x, :, n_a:].reshape(T_x * m, n_ax1 - n_a),
+                  dWb[2 * n_a:, n_a:]),
+                 (dZ2, Wb[:, n_a:-1], reshape_view(dx_rows, (T_x * m, -1)))], parts)
         gradients = {"dx": to_columns(dx_rows, parts), "da0": da0}
         for k, gate in enumerate(GATE_ORDER):
             rows = slice(k * n_a, (k + 1) * n_a)

@@ -33,7 +33,7 @@ from .activations import exp_route_pays, sigmoid_of_negated, tanh_into
 from .checks import checked_inputs
 from .layout import (SequenceCaches, common_dtype, concat_rows, copy_transposed,
                      gradient_rows, output_layer, reshape_view, to_columns)
-from .parallel import blas_for_call, matmul, run_parts, split_rows
+from .parallel import blas_for_call, matmul, matmuls, run_parts, split_rows
 from .options import get_options
 from .workspace import Lease, pool
 
@@ -305,11 +305,11 @@ def lstm_backward(da, caches):
             # (parallel.matmul: in one thread per part when the batch is split)
             dz_all = dz.reshape(T_x * m, 4 * n_a)                # (T_x m, 4 n_a)
             dWb = pool.empty(Wb.shape, dtype, lease)         # (4 n_a, n_a + n_x + 1)
-            matmul(dz_all.T, HX[:T_x].reshape(T_x * m, -1), dWb, parts)
+            dx_rows = pool.empty((T_x, m, Wb.shape[1] - n_a - 1), dtype, lease)
+            matmuls([(dz_all.T, HX[:T_x].reshape(T_x * m, -1), dWb),
+                     (dz_all, Wb[:, n_a:-1], reshape_view(dx_rows, (T_x * m, -1)))], parts)
             dW = dWb[:, :-1].copy()                          # (4 n_a, n_a + n_x), new
             db = dWb[:, -1:].copy()                              # (4 n_a, 1), new
-            dx_rows = pool.empty((T_x, m, Wb.shape[1] - n_a - 1), dtype, lease)
-            matmul(dz_all, Wb[:, n_a:-1], dx_rows.reshape(T_x * m, -1), parts)
             gradients = {"dx": to_columns(dx_rows, parts),
                          "da0": da0}
             for k, gate in enumerate(GATE_ORDER):

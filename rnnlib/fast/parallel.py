@@ -77,7 +77,7 @@ import numpy as np
 from .options import get_options
 
 __all__ = ["usable_cores", "split_rows", "even_slices", "run_parts", "matmul",
-           "product_parts", "batch_parts",
+           "matmuls", "product_parts", "batch_parts",
            "blas_limited_to_one_thread", "blas_for_call", "BLAS_THREADED_MIN_WORK"]
 
 # OpenBLAS runs a product M x K times K x N on one thread anyway when
@@ -271,7 +271,17 @@ def batch_parts(m, work, parts):
 
 def matmul(a, b, out, parts):
     """``np.matmul(a, b, out=out)`` for 2-D arrays, in ``product_parts``
-    threads, each on a slice of the rows of ``a`` and ``out``.
+    threads, each on a slice of the rows of ``a`` and ``out`` (``matmuls``
+    with one product)."""
+    return matmuls([(a, b, out)], parts)[0]
+
+
+def matmuls(products, parts):
+    """``np.matmul(a, b, out=out)`` for each (a, b, out) of ``products``
+    (2-D arrays), all in one round of ``product_parts`` threads (judged by
+    their total work): thread j computes slice j of the rows of every
+    product, so that the threads are woken once, not once per product.
+    Returns the outs.
 
     Each slice runs on single-threaded BLAS, so that no OpenBLAS worker thread
     is left spinning when the time loops start (see the module docstring).
@@ -279,13 +289,20 @@ def matmul(a, b, out, parts):
     kernels by the shape it is given), so it depends only on the options
     and the core count, never on what else is running.
     """
-    work = a.shape[0] * a.shape[1] * b.shape[1] * out.itemsize
-    k = min(a.shape[0], product_parts(work, parts))
+    work = sum(a.shape[0] * a.shape[1] * b.shape[1] * out.itemsize
+               for a, b, out in products)
+    k = min(min(a.shape[0] for a, _, _ in products), product_parts(work, parts))
     if k < 2:
-        return np.matmul(a, b, out=out)
-    rows_of_a = even_slices(a.shape[0], k)
-    run_parts(lambda rows: np.matmul(a[rows], b, out=out[rows]), rows_of_a)
-    return out
+        return [np.matmul(a, b, out=out) for a, b, out in products]
+    cuts = [even_slices(a.shape[0], k) for a, _, _ in products]
+
+    def share(j):
+        for (a, b, out), rows in zip(products, cuts):
+            rows = rows[j]
+            np.matmul(a[rows], b, out=out[rows])
+
+    run_parts(share, list(range(k)))
+    return [out for _, _, out in products]
 
 
 def _after_fork_in_child():

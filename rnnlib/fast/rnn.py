@@ -28,7 +28,7 @@ from .activations import exp_route_pays, tanh_of_negated_double
 from .checks import checked_inputs
 from .layout import (SequenceCaches, common_dtype, concat_rows, copy_transposed,
                      gradient_rows, output_layer, reshape_view, to_columns)
-from .parallel import blas_for_call, matmul, run_parts, split_rows
+from .parallel import blas_for_call, matmul, matmuls, run_parts, split_rows
 from .workspace import Lease, pool
 
 __all__ = ["RNNCaches", "rnn_forward", "rnn_backward"]
@@ -194,10 +194,10 @@ def rnn_backward(da, caches):
             dz_all = dz.reshape(T_x * m, n_a)                # (T_x m, n_a)
             concat_all = HX[:T_x].reshape(T_x * m, -1)       # (T_x m, n_a + n_x + 1)
             dW = pool.empty((n_a, concat_all.shape[1]), dtype, lease)
-            matmul(dz_all.T, concat_all, dW, parts)          # (n_a, n_a + n_x + 1)
             n_x = concat_all.shape[1] - n_a - 1
             dx_rows = pool.empty((T_x, m, n_x), dtype, lease)
-            matmul(dz_all, p["Wax"], dx_rows.reshape(T_x * m, n_x), parts)
+            matmuls([(dz_all.T, concat_all, dW),                # (n_a, n_a + n_x + 1)
+                     (dz_all, p["Wax"], reshape_view(dx_rows, (T_x * m, n_x)))], parts)
             gradients = {
                 "dx": to_columns(dx_rows, parts),            # (n_x, m, T_x)
                 "da0": da0,                                  # (n_a, m)
