@@ -87,6 +87,10 @@ DTYPES = ("float64", "float32")
 TORCH_TARGETS = {"float64": 0.8, "float32": 1.0}
 TORCH_TARGET_SIZES = ("dinosaur", "small batch", "medium")
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}          # stacked gate blocks
+# torch runs the float32 LSTM as one fused oneDNN kernel per pass (and the
+# float64 one, like every other case here, step by step); the control times it
+# with oneDNN switched off too, to show what the difference is made of.
+ONEDNN_CONTROL = {("lstm", "float32")}
 
 
 # ------------------------------------------------------------------ problems
@@ -264,9 +268,13 @@ def floor_runner(problem):
     return with_fast_blas_setting(problem, run)
 
 
-def torch_runner(problem, threads):
+def torch_runner(problem, threads, onednn=True):
     """torch.nn.RNN / LSTM / GRU on the CPU in the problem's dtype, the same
-    weights (for the GRU: random weights of the same shapes); None without torch."""
+    weights (for the GRU: random weights of the same shapes); None without torch.
+
+    ``onednn=False`` runs torch with its oneDNN (mkldnn) kernels switched off
+    (``torch.backends.mkldnn.flags``): the control for the float32 LSTM,
+    which torch otherwise runs as one fused oneDNN kernel per pass."""
     try:
         import torch
     except ImportError:
@@ -304,8 +312,9 @@ def torch_runner(problem, threads):
         torch.set_num_threads(threads)
         for tensor in (xt, h0, *net.parameters()):
             tensor.grad = None
-        out, _ = net(xt, (h0, c0) if cell == "lstm" else h0)
-        out.backward(dat)
+        with torch.backends.mkldnn.flags(enabled=onednn):
+            out, _ = net(xt, (h0, c0) if cell == "lstm" else h0)
+            out.backward(dat)
         return out
 
     if cell != "gru":          # sanity check: the same hidden states as rnnlib.fast
@@ -420,6 +429,8 @@ def _run_benchmark(sizes, cells, engines, repeats, rng, dtypes, verbose, clock,
                 if use_torch:
                     for k in threads:
                         runners[f"torch{k}"] = torch_runner(problem, k)
+                    if (cell, dtype) in ONEDNN_CONTROL:    # the control, one thread
+                        runners["torch_no_onednn"] = torch_runner(problem, 1, onednn=False)
                 samples = time_interleaved(runners, n, clock=CLOCKS[clock])
                 times = {name: float(np.median(s)) for name, s in samples.items()}
                 spread = {name: [float(q) for q in np.percentile(s, [25, 75])]
@@ -495,7 +506,8 @@ def ratios(result):
 
     return {"speedup_vs_reference": div("reference", "fast"),  # > 1: fast is faster
             "fast_over_floor": div("fast", "floor"),     # >= 1, target <= 1.35
-            "fast_over_torch": div("fast", "torch")}     # < 1: faster than torch
+            "fast_over_torch": div("fast", "torch"),     # < 1: faster than torch
+            "fast_over_torch_no_onednn": div("fast", "torch_no_onednn")}  # the control
 
 
 # ------------------------------------------------------------------- output
@@ -582,12 +594,32 @@ def check_targets(results):
                            "size", value, value <= 1.35))
         if size in TORCH_TARGET_SIZES and rr["fast_over_torch"] is not None:
             limit = TORCH_TARGETS[dtype]
-            if cell == "gru":          # another formulation in torch: reported, no target
-                continue
             value = rr["fast_over_torch"]
-            checks.append((f"{cell}: fast/torch <= {limit} at {size} size, {dtype}",
+            mark = " (torch.nn.GRU: its own formulation)" if cell == "gru" else ""
+            checks.append((f"{cell}: fast/torch <= {limit} at {size} size, {dtype}{mark}",
                            value, value <= limit))
     return checks
+
+
+def format_control(runs):
+    """Lines on the oneDNN control (``ONEDNN_CONTROL``): fast/torch with torch's
+    oneDNN kernels on and off, median [min - max] over the runs."""
+    found = {}
+    for results in runs:
+        for r in results:
+            rr = ratios(r)
+            if rr["fast_over_torch_no_onednn"] is not None:
+                key = (r["cell"], r["size"], r.get("dtype", "float64"))
+                on, off = found.setdefault(key, ([], []))
+                on.append(rr["fast_over_torch"])
+                off.append(rr["fast_over_torch_no_onednn"])
+    if not found:
+        return []
+    lines = ["", "control: fast/torch with torch's oneDNN kernels on | off (one thread)"]
+    for (cell, size, dtype), (on, off) in found.items():
+        lines.append(f"{cell:5}{size:12}{dtype:8}" + " | ".join(
+            f"{np.median(v):.2f} [{min(v):.2f} - {max(v):.2f}]" for v in (on, off)))
+    return lines
 
 
 def summarize_runs(runs):
@@ -698,6 +730,8 @@ def main(argv=None):
         print(format_spread(runs), "", sep="\n")
     for text, value, met in check_targets(_median_run(runs) if runs else []):
         print(f"{'met    ' if met else 'NOT MET'}  {text}: {value:.2f}")
+    for text in format_control(runs):
+        print(text)
     ideas = None
     if args.ideas:
         ideas = measure_ideas()
