@@ -455,6 +455,7 @@ IDEAS = {   # variant -> (size, options that switch one idea off)
     "np.tanh": ("large", {"exp_route": False}),
     "fresh buffers": ("large", {"pool_bytes": 0}),
     "BLAS threads": ("medium", {"single_threaded_blas": False}),
+    "whole products": ("medium", {"parallel_min_product": 1 << 62}),
 }
 
 

@@ -22,9 +22,8 @@ parallel_min_product -- with "auto", a matrix product outside the time loop
     (the input projections, the output layer, the weight gradients, dx) of
     at least this much work, M * N * K times the bytes of one value, runs
     in one thread per part (at most ``max_parts``) even when the loop runs
-    in one part (default 2**26, about 67 million: measured here, two
-    threads began to pay between 40 and 54 million, in float64 and float32
-    alike).                                         RNNLIB_FAST_PARALLEL_MIN_PRODUCT
+    in one part (default 2**26; chapter 7 measures what the split buys at
+    the medium size).                               RNNLIB_FAST_PARALLEL_MIN_PRODUCT
 exp_route -- "auto", True or False: compute tanh through exp
     (``rnnlib.fast.activations``). "auto" takes it where it was measured to
     pay: float64 blocks of at least ``exp_route_min_elements`` values per

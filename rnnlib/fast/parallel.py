@@ -43,6 +43,16 @@ efficient, and the products would use only as many cores as there are parts:
 whether more parts pay there is not measured, so "auto" stops at two; set
 ``parts`` to try more.
 
+Products alone (``product_parts``, ``matmuls``): when the loop runs in one
+part, a product outside it with at least ``parallel_min_product`` of work
+(M N K times the bytes of a value) is still cut by its rows over the cores,
+each slice on single-threaded BLAS in its own thread; the products after the
+loop go in one round, so the other thread is woken once. Tried and
+dropped: running the later steps' weight-gradient products in the other
+thread while the loop does the earlier steps; on the book's 2-core machine
+the loop and a product running at the same time each slowed down, and the
+backward pass was no faster at the medium size.
+
 Apart from the split, every call whose products OpenBLAS would thread runs
 them on one BLAS thread (``blas_for_call``; option ``single_threaded_blas``):
 threaded products can differ from single-threaded ones in the last bits
@@ -247,11 +257,9 @@ def product_parts(work, parts):
     row slices of the call's time loop (``split_rows``). When the loop is
     split, its part count. Otherwise, with the option ``parts`` at "auto",
     one per usable core (at most ``max_parts``) for products of at least
-    ``parallel_min_product``: at the medium benchmark size the weight
-    gradients alone are a sixth of a call, and each half in its own thread
-    takes a little more than half the time, while handing work to another
-    thread and waiting for it costs about 0.1 ms here (waking a sleeping
-    thread on this virtual machine). Else 1.
+    ``parallel_min_product`` (handing work to another thread and waiting
+    for it has a cost of its own: waking a sleeping thread, on the book's
+    virtual machines, so only large products pay). Else 1.
     """
     if len(parts) > 1:
         return len(parts)
