@@ -70,6 +70,26 @@ def test_targets_and_spread_over_runs():
     med, lo, hi = summary["lstm", "medium", "float32"]["fast_over_torch"]
     assert (round(lo, 3), round(med, 3), round(hi, 3)) == (0.8, 0.909, 1.111)
     assert "0.91 [0.80 - 1.11]" in format_spread(runs)
-    checks = check_targets(runs[0])                    # the GRU has no torch target
+    checks = check_targets(runs[0])                    # the GRU named as torch's own
     assert [(text, met) for text, _, met in checks] == [
-        ("lstm: fast/torch <= 1.0 at medium size, float32", False)]
+        ("lstm: fast/torch <= 1.0 at medium size, float32", False),
+        ("gru: fast/torch <= 0.8 at medium size, float64 (torch.nn.GRU: its own "
+         "formulation)", False)]
+
+
+def test_the_onednn_control_is_reported_both_ways():
+    from benchmarks.bench_engines import format_control, ratios
+
+    def result(torch_no_onednn):
+        times = {"fast": 1.0, "torch": 0.8}
+        if torch_no_onednn is not None:
+            times["torch_no_onednn"] = torch_no_onednn
+        return {"cell": "lstm", "size": "small batch", "shape": [1, 1, 1, 1],
+                "dtype": "float32", "times": times}
+
+    assert ratios(result(None))["fast_over_torch_no_onednn"] is None
+    assert ratios(result(2.0))["fast_over_torch_no_onednn"] == 0.5
+    assert format_control([[result(None)]]) == []
+    lines = format_control([[result(t)] for t in (2.0, 4.0, 2.5)])
+    assert lines[-1].split() == ["lstm", "small", "batch", "float32", "1.25", "[1.25",
+                                 "-", "1.25]", "|", "0.40", "[0.25", "-", "0.50]"]
