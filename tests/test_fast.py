@@ -474,3 +474,15 @@ def test_exp_route_is_taken_from_a_thousand_float64_values_per_step():
         assert exp_route_pays(1, 50) and exp_route_pays(1, 50, np.float32)
     with fast.options(exp_route=False):
         assert not exp_route_pays(32, 512)
+
+
+def test_steps_buffer_has_contiguous_steps_apart_from_each_other():
+    from rnnlib.fast.layout import steps_buffer
+    from rnnlib.fast.workspace import Lease
+    with Lease() as lease:
+        C = steps_buffer(5, 32, 128, np.float64, lease)
+        assert C.shape == (5, 32, 128) and all(C[t].flags.c_contiguous for t in range(5))
+        step = C.strides[0]
+        assert step > 32 * 128 * 8 and step % 4096 != 0     # not a power of two apart
+        C[...] = np.arange(C.size).reshape(C.shape)         # a view: writes land
+        np.testing.assert_array_equal(C.reshape(5, -1)[:, -1], np.arange(1, 6) * 4096 - 1)

@@ -32,7 +32,8 @@ from ..lstm import LSTM_PARAMETER_SHAPES
 from .activations import exp_route_pays, sigmoid_of_negated, tanh_into
 from .checks import checked_inputs
 from .layout import (SequenceCaches, common_dtype, concat_rows, copy_transposed,
-                     gradient_rows, output_layer, reshape_view, to_columns)
+                     gradient_rows, output_layer, reshape_view, steps_buffer,
+                     to_columns)
 from .parallel import blas_for_call, matmul, matmuls, run_parts, split_rows
 from .options import get_options
 from .workspace import Lease, pool
@@ -103,7 +104,7 @@ def lstm_forward(x, a0, parameters):
     with blas_for_call(largest):                         # one BLAS thread (options)
         HX = caches.HX = concat_rows(x, a0, dtype, caches, parts)  # [a<t> | x<t+1> | 1]
         G = caches.gates = pool.empty((T_x, m, 4 * n_a), dtype, caches)
-        C = caches.C = pool.empty((T_x + 1, m, n_a), dtype, caches)
+        C = caches.C = steps_buffer(T_x + 1, m, n_a, dtype, caches)  # copied out below
         TC = caches.tanh_c = pool.empty((T_x, m, n_a), dtype, caches)
         C[0] = 0                                             # the memory starts empty
 
