@@ -68,6 +68,7 @@ if str(ROOT) not in sys.path:          # run as a script from anywhere
 
 import rnnlib                          # noqa: E402
 import rnnlib.fast as fast             # noqa: E402
+from rnnlib.fast.layout import stacked_weights  # noqa: E402
 from rnnlib.fast.lstm import stack_gates  # noqa: E402
 
 # (n_x, n_a, m, T_x); n_y = n_x as in a character-level language model.
@@ -204,8 +205,7 @@ def floor_runner(problem):
         Wb = stack_gates(p, dtype)                        # [W | b], (4 n_a, .)
         Wy = p["Wy"]
     else:
-        Wb = np.concatenate([np.concatenate([p["W" + g], p["b" + g]], axis=1)
-                             for g in "urc"])
+        Wb = stacked_weights(p, fast.gru.GATE_ORDER, dtype)  # [W | b], (3 n_a, .)
         Wy = p["Wy"]
     rng = np.random.default_rng(0)
     HX = rng.standard_normal((T_x + 1, m, n_a + n_x + 1)).astype(dtype)

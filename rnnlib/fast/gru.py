@@ -43,7 +43,8 @@ from ..gru import GRU_PARAMETER_SHAPES
 from .activations import exp_route_pays, sigmoid_of_negated, tanh_of_negated_double
 from .checks import checked_inputs
 from .layout import (SequenceCaches, common_dtype, concat_rows, copy_transposed,
-                     gradient_rows, output_layer, reshape_view, to_columns)
+                     gradient_rows, output_layer, reshape_view, stacked_weights,
+                     to_columns)
 from .options import get_options
 from .parallel import blas_for_call, matmuls, run_parts, split_rows
 from .workspace import Lease, pool
@@ -71,16 +72,6 @@ class GRUCaches(SequenceCaches):
     def __init__(self, parameters, x, n_a):
         super().__init__(parameters, x, n_a)
         self.gates = self.cand = self.RA = None
-
-
-def _stacked(parameters, dtype, owner):
-    """[W | b] of the three blocks u, r, c: (3 n_a, n_a + n_x + 1), a new array."""
-    p = parameters
-    n_a, n_ax = p["Wu"].shape
-    Wb = pool.empty((3 * n_a, n_ax + 1), dtype, owner)
-    np.concatenate([p["W" + g] for g in GATE_ORDER], out=Wb[:, :-1])
-    np.concatenate([p["b" + g] for g in GATE_ORDER], out=Wb[:, -1:])
-    return Wb
 
 
 def gru_forward(x, a0, parameters):
@@ -125,7 +116,7 @@ def _gru_forward(x, a0, parameters):
     with Lease() as scratch:
         # Gate rows negated: the products give -z and σ(z) = 1 / (1 + e^-z);
         # on the exp route candidate rows times -2: tanh(z) = 2 σ(2 z) - 1.
-        Wb = _stacked(p, dtype, scratch)
+        Wb = stacked_weights(p, GATE_ORDER, dtype, scratch)
         Wb[:2 * n_a] *= -1
         if exp_route:
             Wb[2 * n_a:] *= -2
@@ -289,7 +280,7 @@ def _gru_backward(da, caches):
         da_rows, dtype = gradient_rows(da, caches, lease, parts)  # (T_x, m, n_a)
         T_x = da_rows.shape[0]
         HX = caches.HX[:T_x + 1]
-        Wb = _stacked(caches.parameters, dtype, lease)      # (3 n_a, n_a + n_x + 1)
+        Wb = stacked_weights(caches.parameters, GATE_ORDER, dtype, lease)  # (3 n_a, .)
         Wg = np.ascontiguousarray(Wb[:2 * n_a, :n_a])       # a half of [Wu; Wr]
         Wc_a = np.ascontiguousarray(Wb[2 * n_a:, :n_a])     # a half of Wc
         dZ = pool.empty((T_x, m, 3 * n_a), dtype, lease)    # [dz_u | dz_r | dz_c]

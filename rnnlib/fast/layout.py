@@ -34,7 +34,8 @@ from .parallel import batch_parts, run_parts
 from .workspace import pool
 
 __all__ = ["SequenceCaches", "concat_rows", "to_columns", "gradient_rows", "common_dtype",
-           "reshape_view", "copy_transposed", "output_layer", "steps_buffer"]
+           "reshape_view", "copy_transposed", "output_layer", "steps_buffer",
+           "stacked_weights"]
 
 PER_EXAMPLE_BYTES = 1 << 20     # transposes of 1 MiB and more go example by example
 
@@ -111,6 +112,19 @@ def copy_transposed(src, out, parts=None):
     for j in range(src.shape[1]):
         np.copyto(out[:, j, :], src[:, j, :].T)         # one example's tile
     return out
+
+
+def stacked_weights(parameters, gates, dtype, owner=None):
+    """[W | b] of the gate blocks ``gates`` (e.g. "cfio" or "urc"), stacked:
+    (k n_a, n_a + n_x + 1) for k gates, rows of gate g from parameters["W" + g]
+    (n_a, n_a + n_x), its last column parameters["b" + g] (n_a, 1): the bias
+    as the weight of the constant input 1. A new array, from the buffer pool
+    if ``owner`` is given."""
+    n_a, n_ax = parameters["W" + gates[0]].shape
+    Wb = pool.empty((len(gates) * n_a, n_ax + 1), dtype, owner)
+    np.concatenate([parameters["W" + g] for g in gates], out=Wb[:, :-1])
+    np.concatenate([parameters["b" + g] for g in gates], out=Wb[:, -1:])
+    return Wb
 
 
 def steps_buffer(T, m, n, dtype, owner):

@@ -32,8 +32,8 @@ from ..lstm import LSTM_PARAMETER_SHAPES
 from .activations import exp_route_pays, sigmoid_of_negated, tanh_into
 from .checks import checked_inputs
 from .layout import (SequenceCaches, common_dtype, concat_rows, copy_transposed,
-                     gradient_rows, output_layer, reshape_view, steps_buffer,
-                     to_columns)
+                     gradient_rows, output_layer, reshape_view, stacked_weights,
+                     steps_buffer, to_columns)
 from .parallel import blas_for_call, matmul, matmuls, run_parts, split_rows
 from .options import get_options
 from .workspace import Lease, pool
@@ -67,12 +67,7 @@ def stack_gates(parameters, dtype, owner=None):
     weight of the constant input 1 (see ``rnnlib.fast.layout``). The array
     is new, from the buffer pool if ``owner`` is given.
     """
-    p = parameters
-    n_a, n_ax = p["Wf"].shape
-    Wb = pool.empty((4 * n_a, n_ax + 1), dtype, owner)
-    np.concatenate([p["W" + g] for g in GATE_ORDER], out=Wb[:, :-1])
-    np.concatenate([p["b" + g] for g in GATE_ORDER], out=Wb[:, -1:])
-    return Wb
+    return stacked_weights(parameters, GATE_ORDER, dtype, owner)
 
 
 def lstm_forward(x, a0, parameters):
