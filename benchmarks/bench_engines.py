@@ -13,6 +13,9 @@ every run, the machine and the large-size measurements of chapter 7's ideas
 (``--ideas``) in the JSON file that chapter 7 reads. After saving, re-execute
 the chapter (``python scripts/execute_notebooks.py book/07_fast.ipynb``).
 ``make bench`` runs the default and prints the table and the targets.
+``--bound-only`` times, against torch, what the float32 LSTM cannot do
+without: rnnlib.fast's matrix products and the exp and tanh calls of its time
+loop (``measure_bound``; chapter 7 shows it).
 
 Engines, all given the same weights and inputs:
 
@@ -325,6 +328,35 @@ def torch_runner(problem, threads, onednn=True):
     return run
 
 
+def activations_runner(problem):
+    """Only the exp and tanh calls of ``rnnlib.fast``'s LSTM time loop in the
+    problem's dtype, on arrays of the same shapes and memory layout: per step
+    one ``np.exp`` over the (m, 3 n_a) block of the three sigmoid gates, one
+    ``np.tanh`` over the (m, n_a) candidate and one over the memory cell (the
+    engine's calls in float32, see ``rnnlib.fast.activations``). The engine
+    works in place; these calls read fixed values in [-4, 4] and write into
+    another buffer, so that every call sees the same values."""
+    x = problem["x"]
+    dtype = x.dtype
+    n_x, m, T_x = x.shape
+    n_a = problem["a0"].shape[0]
+    rng = np.random.default_rng(0)
+    Z = rng.uniform(-4, 4, (T_x, m, 4 * n_a)).astype(dtype)   # [z_c | -z_f | -z_i | -z_o]
+    C = rng.uniform(-4, 4, (T_x, m, n_a)).astype(dtype)       # c<t>
+    G = np.empty_like(Z)                                       # the gates
+    TC = np.empty_like(C)                                      # tanh(c<t>)
+
+    def run():
+        with np.errstate(over="ignore"):
+            for t in range(T_x):
+                np.exp(Z[t, :, n_a:], out=G[t, :, n_a:])
+                np.tanh(Z[t, :, :n_a], out=G[t, :, :n_a])
+                np.tanh(C[t], out=TC[t])
+        return G
+
+    return run
+
+
 def torch_available():
     try:
         import torch  # noqa: F401
@@ -476,6 +508,75 @@ def measure_ideas(cells=("rnn", "lstm"), repeats=None, seed=1):
                             for name, (at, settings) in IDEAS.items() if at == size})
             found[cell][size] = time_interleaved(runners, repeats[size])
     return found
+
+
+BOUND_SIZES = ("small batch", "medium")    # where the float32 LSTM misses its target
+BOUND_REPEATS = {"small batch": 201, "medium": 41}
+
+
+def measure_bound(sizes=BOUND_SIZES, repeats=None, seed=2):
+    """How much of torch's time the float32 LSTM's unavoidable work takes.
+
+    Interleaved in one run, per size: rnnlib.fast, the floor (its matrix
+    products), the floor plus its exp and tanh calls (``activations_runner``,
+    run right after the floor in the same timed call) and torch.nn.LSTM with
+    1 and 2 threads. Returns {size: {name: [seconds, one per repeat]}} with
+    the names "fast", "floor", "floor + exp/tanh", "torch1", "torch2"; or
+    None without torch.
+    """
+    if not torch_available():
+        return None
+    repeats = repeats or BOUND_REPEATS
+    rng = np.random.default_rng(seed)
+    found = {}
+    for size in sizes:
+        problem = make_problem("lstm", *SIZES[size], rng, dtype=np.float32)
+        floor, activations = floor_runner(problem), activations_runner(problem)
+
+        def floor_and_activations(floor=floor, activations=activations):
+            floor()
+            activations()
+
+        runners = {"fast": fast_runner(problem), "floor": floor,
+                   "floor + exp/tanh": floor_and_activations,
+                   "torch1": torch_runner(problem, 1), "torch2": torch_runner(problem, 2)}
+        found[size] = time_interleaved(runners, repeats[size] if isinstance(repeats, dict)
+                                       else repeats)
+    return found
+
+
+def bound_ratios(bound):
+    """{size: {name: (median ratio, 25th, 75th percentile)}}: each engine's time
+    over torch's (the faster of its 1 and 2 threads, by median): the ratio of
+    the medians over the repeats, and the interquartile range of the
+    per-repeat ratios (repeat k of one against repeat k of torch: both ran in
+    the same round; on a busy machine single rounds can be far off, so the
+    range of all of them says more about the machine than about the engines)."""
+    table = {}
+    for size, samples in bound.items():
+        torch_name = min(("torch1", "torch2"), key=lambda k: np.median(samples[k]))
+        base = np.array(samples[torch_name])
+        table[size] = {}
+        for name in ("floor", "floor + exp/tanh", "fast"):
+            q1, q3 = np.percentile(np.array(samples[name]) / base, [25, 75])
+            table[size][name] = (float(np.median(samples[name]) / np.median(base)),
+                                 float(q1), float(q3))
+    return table
+
+
+def format_bound(bound):
+    """Lines of ``bound_ratios``: time / torch's time, median [interquartile range
+    of the per-repeat ratios]."""
+    if not bound:
+        return []
+    lines = ["", "float32 LSTM: time / torch.nn.LSTM's time, median [25th - 75th "
+             "percentile of rounds]",
+             f"{'size':13}" + "".join(f"{name:>24}" for name in
+                                      ("floor", "floor + exp/tanh", "fast"))]
+    for size, found in bound_ratios(bound).items():
+        lines.append(f"{size:13}" + "".join(
+            f"{f'{med:.2f} [{lo:.2f} - {hi:.2f}]':>24}" for med, lo, hi in found.values()))
+    return lines
 
 
 def idea_gains(ideas):
@@ -709,6 +810,9 @@ def main(argv=None):
                         help="also time chapter 7's ideas (large and medium sizes)")
     parser.add_argument("--ideas-only", action="store_true",
                         help="time only chapter 7's ideas (no table)")
+    parser.add_argument("--bound-only", action="store_true",
+                        help="time only the float32 LSTM's products and exp/tanh "
+                        "calls against torch (no table)")
     parser.add_argument("--save", metavar="JSON", help="write machine info and results")
     args = parser.parse_args(argv)
     sizes = {k: SIZES[k] for k in (args.sizes or SIZES)}
@@ -718,6 +822,8 @@ def main(argv=None):
     runs = []
     if args.ideas_only:
         args.ideas, args.runs, sizes = True, 0, {}
+    if args.bound_only:
+        args.runs, sizes = 0, {}
     for run in range(args.runs):
         these = {k: v for k, v in sizes.items() if run == 0 or k != "large"}
         print(f"run {run + 1} of {args.runs}" if args.runs > 1 else "", format_sizes(these),
@@ -741,6 +847,10 @@ def main(argv=None):
         for cell, gains in idea_gains(ideas).items():
             print(cell.ljust(5), "  ".join(f"{k} {g:.2f} [{lo:.2f} - {hi:.2f}]"
                                            for k, (g, lo, hi) in gains.items()))
+    bound = None
+    if args.bound_only:
+        bound = measure_bound()
+        print("\n".join(format_bound(bound)) if bound else "torch is not installed")
     if args.save:
         path = pathlib.Path(args.save)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -749,7 +859,7 @@ def main(argv=None):
                 "command": "python benchmarks/bench_engines.py " + " ".join(
                     f'"{w}"' if " " in w else w for w in words)}
         saved = {"machine": info, "results": _median_run(runs), "runs": runs,
-                 "ideas": ideas}
+                 "ideas": ideas, "bound": bound}
         if args.add and path.exists():
             saved = _added(json.loads(path.read_text()), saved, sizes)
         path.write_text(json.dumps(saved, indent=1) + "\n")
@@ -769,7 +879,8 @@ def _added(old, new, sizes):
             "results": kept + new["results"],
             "runs": [[r for r in run if r["size"] not in sizes] for run in old["runs"]]
             + new["runs"],
-            "ideas": new["ideas"] or old.get("ideas")}
+            "ideas": new["ideas"] or old.get("ideas"),
+            "bound": new.get("bound") or old.get("bound")}
 
 
 def _median_run(runs):

@@ -93,3 +93,56 @@ def test_the_onednn_control_is_reported_both_ways():
     lines = format_control([[result(t)] for t in (2.0, 4.0, 2.5)])
     assert lines[-1].split() == ["lstm", "small", "batch", "float32", "1.25", "[1.25",
                                  "-", "1.25]", "|", "0.40", "[0.25", "-", "0.50]"]
+
+
+def test_the_activations_runner_computes_the_loop_calls():
+    from benchmarks.bench_engines import activations_runner
+    problem = make_problem("lstm", 5, 4, 3, 6, np.random.default_rng(2), dtype=np.float32)
+    gates = activations_runner(problem)()
+    assert gates.shape == (6, 3, 16) and gates.dtype == np.float32
+    Z = np.random.default_rng(0).uniform(-4, 4, (6, 3, 16)).astype(np.float32)
+    np.testing.assert_allclose(gates[:, :, 4:], np.exp(Z[:, :, 4:]), rtol=1e-6)
+    np.testing.assert_allclose(gates[:, :, :4], np.tanh(Z[:, :, :4]), rtol=1e-6)
+
+
+def test_the_bound_is_reported_against_the_faster_torch():
+    from benchmarks.bench_engines import bound_ratios, format_bound
+    samples = {"fast": [3.0, 3.0, 12.0, 3.0], "floor": [1.0, 1.0, 2.0, 1.0],
+               "floor + exp/tanh": [2.0, 2.0, 4.0, 2.0],
+               "torch1": [4.0, 4.0, 4.0, 4.0], "torch2": [2.0, 2.0, 4.0, 2.0]}
+    found = bound_ratios({"medium": samples})["medium"]
+    assert list(found) == ["floor", "floor + exp/tanh", "fast"]
+    assert found["floor"] == (0.5, 0.5, 0.5)             # against torch2, round by round
+    assert found["fast"] == (1.5, 1.5, 1.875)             # the interquartile range
+    lines = format_bound({"medium": samples})
+    assert lines[-1].split() == ["medium", "0.50", "[0.50", "-", "0.50]", "1.00", "[1.00",
+                                 "-", "1.00]", "1.50", "[1.50", "-", "1.88]"]
+    samples["torch2"] = [9.0] * 4                        # now torch1 is the faster
+    assert bound_ratios({"medium": samples})["medium"]["floor"][0] == 0.25
+    assert format_bound(None) == []
+
+
+def test_saving_one_part_keeps_the_others():
+    from benchmarks.bench_engines import _added
+    machine = {"date": "then"}
+    result = {"cell": "lstm", "size": "medium", "times": {"fast": 1.0}}
+    old = {"machine": machine, "results": [result], "runs": [[result]],
+           "ideas": {"lstm": {}}, "bound": {"medium": {"fast": [1.0]}}}
+    new = {"machine": {"date": "now"}, "results": [], "runs": [], "ideas": None,
+           "bound": None}
+    merged = _added(old, new, {})
+    assert merged["results"] == [result] and merged["bound"] == old["bound"]
+    assert merged["ideas"] == old["ideas"]
+    assert [m["date"] for m in merged["machines"]] == ["then", "now"]
+    new["bound"] = {"small batch": {"fast": [2.0]}}
+    assert _added(old, new, {})["bound"] == new["bound"]
+
+
+def test_the_bound_runs_with_torch():
+    pytest.importorskip("torch")
+    from benchmarks.bench_engines import bound_ratios, measure_bound
+    bound = measure_bound(sizes=("small batch",), repeats=2)
+    assert set(bound["small batch"]) == {"fast", "floor", "floor + exp/tanh", "torch1",
+                                         "torch2"}
+    assert all(len(v) == 2 for v in bound["small batch"].values())
+    assert set(bound_ratios(bound)["small batch"]) == {"floor", "floor + exp/tanh", "fast"}
