@@ -1,5 +1,7 @@
 """rnnlib.fast.options: one documented way to set the engine's knobs."""
 
+import dataclasses
+import importlib
 import threading
 
 import numpy as np
@@ -20,6 +22,13 @@ def test_defaults_and_nesting():
             assert (inner.parts, inner.exp_route, inner.pool_bytes) == (1, False, 0)
         assert fast.get_options() is outer
     assert fast.get_options() is base
+
+
+def test_every_knob_is_documented_where_help_shows_it():
+    module = importlib.import_module("rnnlib.fast.options")
+    for knob in dataclasses.fields(Options):
+        assert f"{knob.name} (" in fast.options.__doc__, knob.name     # help(fast.options)
+        assert f"\n{knob.name} -- " in module.__doc__, knob.name       # the module's list
 
 
 def test_environment_variables_give_the_defaults():

@@ -162,7 +162,7 @@ def options(**changes):
     The knobs (defaults in brackets; the docstring of the module
     ``rnnlib/fast/options.py`` explains each and its environment variable):
     parts ("auto"), max_parts (2), parallel_min_elements (32768),
-    exp_route ("auto"), exp_route_min_elements (1024),
+    parallel_min_product (2**26), exp_route ("auto"), exp_route_min_elements (1024),
     single_threaded_blas (True), pool_bytes (256 MiB), block_elements (131072).
 
     Knobs not named keep their current values; blocks nest; the settings hold
