@@ -15,7 +15,9 @@ the chapter (``python scripts/execute_notebooks.py book/07_fast.ipynb``).
 ``make bench`` runs the default and prints the table and the targets.
 ``--bound-only`` times, against torch, what the float32 LSTM cannot do
 without: rnnlib.fast's matrix products and the exp and tanh calls of its time
-loop (``measure_bound``; chapter 7 shows it).
+loop (``measure_bound``; chapter 7 shows it). Chapter 7 also reads a second
+machine's file, ``benchmarks/results/engines_intel_xeon.json`` (the same
+commands on an Intel Xeon), and compares the two with ``format_machines``.
 
 Engines, all given the same weights and inputs:
 
@@ -764,6 +766,45 @@ def format_spread(runs):
                 cells.append("-")
         lines.append(f"{cell:5}{size:12}{dtype:8}" + "".join(f"{c:>22}" for c in cells))
     return "\n".join(lines)
+
+
+def torch_target_table(saved):
+    """{(cell, size, dtype): (median, lowest, highest)} of fast/torch over the
+    runs of one saved file, at the sizes that have a target against torch."""
+    return {key: found["fast_over_torch"]
+            for key, found in summarize_runs(saved["runs"]).items()
+            if key[1] in TORCH_TARGET_SIZES and "fast_over_torch" in found}
+
+
+def targets_missed(saved):
+    """The (cell, size, dtype) whose median fast/torch over the runs of one
+    saved file is above its target (``TORCH_TARGETS``)."""
+    return [key for key, (median, _, _) in torch_target_table(saved).items()
+            if median > TORCH_TARGETS[key[2]]]
+
+
+def format_machines(saved_files, labels):
+    """Lines comparing fast/torch on several machines: one column per saved
+    file (median [min - max] over its runs), the target, and a star where the
+    median misses it."""
+    tables = [torch_target_table(saved) for saved in saved_files]
+    keys = list(dict.fromkeys(key for table in tables for key in table))
+    lines = ["fast/torch, median [min - max] over the runs; * misses the target",
+             f"{'cell':5}{'size':12}{'dtype':8}{'target':>7}"
+             + "".join(f"{label:>22}" for label in labels)]
+    for key in keys:
+        limit = TORCH_TARGETS[key[2]]
+        cells = []
+        for table in tables:
+            if key not in table:
+                cells.append("-")
+                continue
+            median, low, high = table[key]
+            star = "*" if median > limit else " "
+            cells.append(f"{median:.2f} [{low:.2f} - {high:.2f}]{star}")
+        lines.append(f"{key[0]:5}{key[1]:12}{key[2]:8}{limit:>7}"
+                     + "".join(f"{c:>22}" for c in cells))
+    return lines
 
 
 def machine_info():

@@ -95,6 +95,30 @@ def test_the_onednn_control_is_reported_both_ways():
                                  "-", "1.25]", "|", "0.40", "[0.25", "-", "0.50]"]
 
 
+def test_machines_are_compared_by_median_against_each_target():
+    from benchmarks.bench_engines import format_machines, targets_missed, torch_target_table
+
+    def result(cell, size, dtype, fast, torch=1.0):
+        return {"cell": cell, "size": size, "shape": [1, 1, 1, 1], "dtype": dtype,
+                "times": {"fast": fast, "torch": torch}}
+
+    first = {"runs": [[result("rnn", "medium", "float64", f),
+                       result("lstm", "medium", "float32", 0.9),
+                       result("rnn", "large", "float64", 5.0)] for f in (0.7, 0.75, 0.85)]}
+    second = {"runs": [[result("rnn", "medium", "float64", f)] for f in (0.79, 0.81, 0.82)]}
+    assert ("rnn", "large", "float64") not in torch_target_table(first)   # no target there
+    assert torch_target_table(first)["rnn", "medium", "float64"] == (0.75, 0.7, 0.85)
+    assert targets_missed(first) == []                 # one run above 0.8, the median below
+    assert targets_missed(second) == [("rnn", "medium", "float64")]
+    lines = format_machines([first, second], ["one", "two"])
+    assert lines[1].split() == ["cell", "size", "dtype", "target", "one", "two"]
+    assert lines[2].split() == ["rnn", "medium", "float64", "0.8", "0.75", "[0.70", "-",
+                                "0.85]", "0.81", "[0.79", "-", "0.82]*"]
+    assert lines[3].split()[-1] == "-"                 # not measured on the second machine
+    assert lines[3].split()[:8] == ["lstm", "medium", "float32", "1.0", "0.90", "[0.90",
+                                    "-", "0.90]"]
+
+
 def test_the_activations_runner_computes_the_loop_calls():
     from benchmarks.bench_engines import activations_runner
     problem = make_problem("lstm", 5, 4, 3, 6, np.random.default_rng(2), dtype=np.float32)
