@@ -15,7 +15,10 @@ the chapter (``python scripts/execute_notebooks.py book/07_fast.ipynb``).
 ``make bench`` runs the default and prints the table and the targets.
 ``--bound-only`` times, against torch, what the float32 LSTM cannot do
 without: rnnlib.fast's matrix products and the exp and tanh calls of its time
-loop (``measure_bound``; chapter 7 shows it). Chapter 7 also reads a second
+loop (``measure_bound``; chapter 7 shows it). ``--split-only`` times
+rnnlib.fast in one and in two parts of the batch at several sizes
+(``measure_split``): where splitting starts to pay depends on the machine, and
+the option ``parallel_min_elements`` sets it. Chapter 7 also reads a second
 machine's file, ``benchmarks/results/engines_intel_xeon.json`` (the same
 commands on an Intel Xeon), and compares the two with ``format_machines``.
 
@@ -581,6 +584,61 @@ def format_bound(bound):
     return lines
 
 
+SPLIT_SHAPES = ((65, 64, 32, 50), (65, 128, 16, 50), (65, 128, 32, 50),
+                (65, 128, 64, 50), (65, 256, 64, 50))    # (n_x, n_a, m, T_x)
+
+
+def measure_split(cells=CELLS, dtypes=DTYPES, shapes=SPLIT_SHAPES, repeats=15, seed=3):
+    """Where cutting the batch into two parts starts to pay on this machine.
+
+    For every cell, dtype and shape, rnnlib.fast with ``parts=1`` and with
+    ``parts=2``, interleaved. Returns a list of dicts with "cell", "dtype",
+    "shape" and "times" {"one part": [seconds], "two parts": [seconds]}
+    (one per repeat).
+    """
+    rng = np.random.default_rng(seed)
+    found = []
+    for cell in cells:
+        for dtype in dtypes:
+            for shape in shapes:
+                problem = make_problem(cell, *shape, rng, dtype=np.dtype(dtype))
+                runners = {"one part": fast_runner(problem, parts=1),
+                           "two parts": fast_runner(problem, parts=2)}
+                found.append({"cell": cell, "dtype": dtype, "shape": list(shape),
+                              "times": time_interleaved(runners, repeats)})
+    return found
+
+
+def split_ratios(split):
+    """Per measurement of ``measure_split``: (cell, dtype, shape, m * n_a, median
+    ratio, 25th, 75th percentile), the ratio being the time in two parts over
+    the time in one (below 1: splitting paid); the percentiles are those of the
+    per-repeat ratios."""
+    rows = []
+    for entry in split:
+        one, two = (np.array(entry["times"][k]) for k in ("one part", "two parts"))
+        q1, q3 = np.percentile(two / one, [25, 75])
+        n_x, n_a, m, T_x = entry["shape"]
+        rows.append((entry["cell"], entry["dtype"], tuple(entry["shape"]), m * n_a,
+                     float(np.median(two) / np.median(one)), float(q1), float(q3)))
+    return rows
+
+
+def format_split(split):
+    """Lines of ``split_ratios``, a star where three rounds in four or more ran
+    faster in two parts (the 75th percentile of the ratios below 1)."""
+    if not split:
+        return []
+    lines = ["two parts / one part, median [25th - 75th percentile of rounds]; "
+             "* two parts paid",
+             f"{'cell':5}{'dtype':8}{'(n_x, n_a, m, T_x)':>20}{'m n_a':>7}{'ratio':>22}"]
+    for cell, dtype, shape, values, med, q1, q3 in split_ratios(split):
+        star = "*" if q3 < 1 else " "
+        lines.append(f"{cell:5}{dtype:8}{str(shape):>20}{values:>7}"
+                     f"{f'{med:.2f} [{q1:.2f} - {q3:.2f}]{star}':>22}")
+    return lines
+
+
 def idea_gains(ideas):
     """{cell: {variant: (median ratio, lowest, highest)}}: the time with the idea
     switched off over the time as is (> 1: the idea pays), the median ratio
@@ -854,6 +912,9 @@ def main(argv=None):
     parser.add_argument("--bound-only", action="store_true",
                         help="time only the float32 LSTM's products and exp/tanh "
                         "calls against torch (no table)")
+    parser.add_argument("--split-only", action="store_true",
+                        help="time only rnnlib.fast in one and in two parts of the batch "
+                        "at several sizes (no table)")
     parser.add_argument("--save", metavar="JSON", help="write machine info and results")
     args = parser.parse_args(argv)
     sizes = {k: SIZES[k] for k in (args.sizes or SIZES)}
@@ -863,7 +924,7 @@ def main(argv=None):
     runs = []
     if args.ideas_only:
         args.ideas, args.runs, sizes = True, 0, {}
-    if args.bound_only:
+    if args.bound_only or args.split_only:
         args.runs, sizes = 0, {}
     for run in range(args.runs):
         these = {k: v for k, v in sizes.items() if run == 0 or k != "large"}
@@ -892,6 +953,10 @@ def main(argv=None):
     if args.bound_only:
         bound = measure_bound()
         print("\n".join(format_bound(bound)) if bound else "torch is not installed")
+    split = None
+    if args.split_only:
+        split = measure_split(cells, dtypes)
+        print("\n".join(format_split(split)))
     if args.save:
         path = pathlib.Path(args.save)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -900,7 +965,7 @@ def main(argv=None):
                 "command": "python benchmarks/bench_engines.py " + " ".join(
                     f'"{w}"' if " " in w else w for w in words)}
         saved = {"machine": info, "results": _median_run(runs), "runs": runs,
-                 "ideas": ideas, "bound": bound}
+                 "ideas": ideas, "bound": bound, "split": split}
         if args.add and path.exists():
             saved = _added(json.loads(path.read_text()), saved, sizes)
         path.write_text(json.dumps(saved, indent=1) + "\n")
@@ -921,7 +986,8 @@ def _added(old, new, sizes):
             "runs": [[r for r in run if r["size"] not in sizes] for run in old["runs"]]
             + new["runs"],
             "ideas": new["ideas"] or old.get("ideas"),
-            "bound": new.get("bound") or old.get("bound")}
+            "bound": new.get("bound") or old.get("bound"),
+            "split": new.get("split") or old.get("split")}
 
 
 def _median_run(runs):

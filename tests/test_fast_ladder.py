@@ -160,6 +160,29 @@ def test_saving_one_part_keeps_the_others():
     assert [m["date"] for m in merged["machines"]] == ["then", "now"]
     new["bound"] = {"small batch": {"fast": [2.0]}}
     assert _added(old, new, {})["bound"] == new["bound"]
+    old["split"] = [{"cell": "rnn"}]
+    assert _added(old, new, {})["split"] == old["split"]   # kept when not measured again
+    new["split"] = [{"cell": "gru"}]
+    assert _added(old, new, {})["split"] == new["split"]
+
+
+def test_the_split_is_reported_as_two_parts_over_one():
+    from benchmarks.bench_engines import format_split, measure_split, split_ratios
+    entry = {"cell": "lstm", "dtype": "float64", "shape": [65, 128, 32, 50],
+             "times": {"one part": [2.0] * 5, "two parts": [1.0, 1.0, 1.4, 2.4, 4.0]}}
+    [(cell, dtype, shape, values, med, q1, q3)] = split_ratios([entry])
+    assert (cell, dtype, shape, values) == ("lstm", "float64", (65, 128, 32, 50), 4096)
+    assert round(med, 3) == 0.7                          # 1.4 / 2.0: ratio of the medians
+    assert (round(q1, 3), round(q3, 3)) == (0.5, 1.2)    # of the ratios .5 .5 .7 1.2 2
+    assert format_split([entry])[-1].split()[-4:] == ["0.70", "[0.50", "-", "1.20]"]
+    entry["times"]["two parts"][3] = 1.8                 # now four rounds in five paid
+    assert format_split([entry])[-1].endswith("0.90]*")
+    assert format_split(None) == []
+    found = measure_split(cells=("rnn",), dtypes=("float32",), shapes=((3, 4, 2, 2),),
+                          repeats=2)
+    assert [(e["cell"], e["dtype"], e["shape"]) for e in found] == [
+        ("rnn", "float32", [3, 4, 2, 2])]
+    assert [len(v) for v in found[0]["times"].values()] == [2, 2]
 
 
 def test_the_bound_runs_with_torch():
