@@ -865,6 +865,18 @@ def format_machines(saved_files, labels):
     return lines
 
 
+def format_commands(saved):
+    """Lines naming, for every command that wrote into a saved file, when and on
+    what it ran, and the command itself (to measure again)."""
+    lines = []
+    for machine in saved.get("machines", [saved["machine"]]):
+        lines += [f"{machine['date']}: {machine['cpu']} ({machine['cores']} cores), numpy "
+                  f"{machine['numpy']}, torch {machine.get('torch', 'not installed')}, load "
+                  f"average {machine['load_average_1min_before']} at the start",
+                  f"  {machine['command']}"]
+    return lines
+
+
 def machine_info():
     """Where and when the numbers were measured."""
     cpu = platform.processor() or platform.machine()

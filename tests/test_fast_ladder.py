@@ -95,6 +95,20 @@ def test_the_onednn_control_is_reported_both_ways():
                                  "-", "1.25]", "|", "0.40", "[0.25", "-", "0.50]"]
 
 
+def test_every_command_of_a_saved_file_is_named():
+    from benchmarks.bench_engines import format_commands
+    machine = {"date": "d1", "cpu": "cpu", "cores": 2, "numpy": "2", "torch": "t",
+               "load_average_1min_before": 0.5, "command": "python bench --save f"}
+    assert format_commands({"machine": machine}) == [
+        "d1: cpu (2 cores), numpy 2, torch t, load average 0.5 at the start",
+        "  python bench --save f"]
+    second = {**machine, "date": "d2", "command": "python bench --add --save f"}
+    del second["torch"]
+    lines = format_commands({"machine": second, "machines": [machine, second]})
+    assert lines[2:] == ["d2: cpu (2 cores), numpy 2, torch not installed, load average "
+                         "0.5 at the start", "  python bench --add --save f"]
+
+
 def test_machines_are_compared_by_median_against_each_target():
     from benchmarks.bench_engines import format_machines, targets_missed, torch_target_table
 
