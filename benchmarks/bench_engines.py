@@ -872,9 +872,26 @@ def format_commands(saved):
     for machine in saved.get("machines", [saved["machine"]]):
         lines += [f"{machine['date']}: {machine['cpu']} ({machine['cores']} cores), numpy "
                   f"{machine['numpy']}, torch {machine.get('torch', 'not installed')}, load "
-                  f"average {machine['load_average_1min_before']} at the start",
+                  f"average {machine['load_average_1min_before']} at the start"
+                  + (f", engine at commit {machine['commit']}" if machine.get("commit")
+                     else ""),
                   f"  {machine['command']}"]
     return lines
+
+
+def engine_commit():
+    """The git commit of the checkout that is measured, with " (modified)" when
+    rnnlib/ or benchmarks/ differ from it; None outside a git checkout."""
+    import subprocess
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                capture_output=True, text=True, check=True).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain", "--", "rnnlib",
+                                  "benchmarks"], cwd=ROOT, capture_output=True, text=True,
+                                 check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return commit + (" (modified)" if changed else "")
 
 
 def machine_info():
@@ -893,7 +910,8 @@ def machine_info():
             "numpy": np.__version__,
             "load_average_1min": round(os.getloadavg()[0], 2),
             "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS"),
-            "options": {k: v for k, v in vars(fast.get_options()).items()}}
+            "options": {k: v for k, v in vars(fast.get_options()).items()},
+            "commit": engine_commit()}
     if torch_available():
         import torch
         info["torch"] = torch.__version__

@@ -107,6 +107,16 @@ def test_every_command_of_a_saved_file_is_named():
     lines = format_commands({"machine": second, "machines": [machine, second]})
     assert lines[2:] == ["d2: cpu (2 cores), numpy 2, torch not installed, load average "
                          "0.5 at the start", "  python bench --add --save f"]
+    second["commit"] = "abc1234"
+    assert format_commands({"machine": second})[0].endswith(
+        "at the start, engine at commit abc1234")
+
+
+def test_the_measured_commit_is_recorded():
+    from benchmarks.bench_engines import engine_commit, machine_info
+    commit = engine_commit()
+    assert commit is None or len(commit.split()[0]) >= 7
+    assert machine_info()["commit"] == commit
 
 
 def test_machines_are_compared_by_median_against_each_target():
