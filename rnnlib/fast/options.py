@@ -43,8 +43,8 @@ single_threaded_blas -- True (default): every call whose matrix products are
 pool_bytes -- the most bytes of free work buffers kept for reuse
     (``rnnlib.fast.workspace``; default 256 MiB). 0 turns reuse off: every
     buffer is a fresh array.                        RNNLIB_FAST_POOL_BYTES
-block_elements -- LSTM backward: the gate derivatives are prepared for blocks
-    of about this many values (m * n_a * steps; default 131072, ~1 MiB).
+block_elements -- LSTM and GRU backward: the gate derivatives are prepared
+    for blocks of about this many values (m * n_a * steps; default 131072).
                                                     RNNLIB_FAST_BLOCK_ELEMENTS
 
 Scope: ``options(...)`` applies to the calls made inside the ``with`` block
