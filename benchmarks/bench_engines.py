@@ -881,14 +881,15 @@ def format_commands(saved):
 
 def engine_commit():
     """The git commit of the checkout that is measured, with " (modified)" when
-    rnnlib/ or benchmarks/ differ from it; None outside a git checkout."""
+    rnnlib/ or benchmarks/ (not counting the saved results) differ from it;
+    None outside a git checkout."""
     import subprocess
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                                 capture_output=True, text=True, check=True).stdout.strip()
         changed = subprocess.run(["git", "status", "--porcelain", "--", "rnnlib",
-                                  "benchmarks"], cwd=ROOT, capture_output=True, text=True,
-                                 check=True).stdout.strip()
+                                  "benchmarks", ":(exclude)benchmarks/results"], cwd=ROOT,
+                                 capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
     return commit + (" (modified)" if changed else "")
