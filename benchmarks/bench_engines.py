@@ -519,6 +519,14 @@ BOUND_SIZES = ("small batch", "medium")    # where the float32 LSTM misses its t
 BOUND_REPEATS = {"small batch": 201, "medium": 41}
 
 
+def ratio_and_quartiles(times, base):
+    """(ratio of the medians, 25th, 75th percentile of the per-repeat ratios) of
+    two lists of seconds timed in the same rounds (repeat k against repeat k)."""
+    times, base = np.array(times), np.array(base)
+    q1, q3 = np.percentile(times / base, [25, 75])
+    return float(np.median(times) / np.median(base)), float(q1), float(q3)
+
+
 def measure_bound(sizes=BOUND_SIZES, repeats=None, seed=2):
     """How much of torch's time the float32 LSTM's unavoidable work takes.
 
@@ -560,12 +568,8 @@ def bound_ratios(bound):
     table = {}
     for size, samples in bound.items():
         torch_name = min(("torch1", "torch2"), key=lambda k: np.median(samples[k]))
-        base = np.array(samples[torch_name])
-        table[size] = {}
-        for name in ("floor", "floor + exp/tanh", "fast"):
-            q1, q3 = np.percentile(np.array(samples[name]) / base, [25, 75])
-            table[size][name] = (float(np.median(samples[name]) / np.median(base)),
-                                 float(q1), float(q3))
+        table[size] = {name: ratio_and_quartiles(samples[name], samples[torch_name])
+                       for name in ("floor", "floor + exp/tanh", "fast")}
     return table
 
 
@@ -616,11 +620,10 @@ def split_ratios(split):
     per-repeat ratios."""
     rows = []
     for entry in split:
-        one, two = (np.array(entry["times"][k]) for k in ("one part", "two parts"))
-        q1, q3 = np.percentile(two / one, [25, 75])
-        n_x, n_a, m, T_x = entry["shape"]
+        _, n_a, m, _ = entry["shape"]
         rows.append((entry["cell"], entry["dtype"], tuple(entry["shape"]), m * n_a,
-                     float(np.median(two) / np.median(one)), float(q1), float(q3)))
+                     *ratio_and_quartiles(entry["times"]["two parts"],
+                                          entry["times"]["one part"])))
     return rows
 
 
